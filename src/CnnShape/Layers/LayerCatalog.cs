@@ -1,0 +1,337 @@
+using CnnShape.Parsing;
+using CnnShape.Shapes;
+
+namespace CnnShape.Layers;
+
+/// <summary>
+/// Every layer cnnshape knows: its PyTorch constructor signature (so positional arguments bind in PyTorch's order) and
+/// how it is built, with the constructor's own refusals.
+/// </summary>
+public static class LayerCatalog
+{
+    private sealed record Entry(Signature Signature, Func<Arguments, Layer> Build);
+
+    private static readonly Dictionary<string, Entry> Entries = BuildEntries();
+
+    /// <summary>The names of every supported layer.</summary>
+    public static IReadOnlyCollection<string> Names => Entries.Keys;
+
+    /// <summary>Builds a layer from a parsed call; an unknown name or argument is refused by name, with the closest known one.</summary>
+    public static Layer Build(LayerCall call)
+    {
+        if (!Entries.TryGetValue(call.Name, out var entry))
+        {
+            var hint = Suggest.Closest(call.Name, Entries.Keys);
+            throw new CnnShapeException($"'{call.Name}' is not a layer cnnshape knows{(hint is null ? "" : $" — did you mean '{hint}'?")} Run `cnnshape layers` for the supported list.");
+        }
+        return entry.Build(entry.Signature.Bind(call));
+    }
+
+    private static PyValue I(long v) => new PyInt(v);
+    private static PyValue F(double v) => new PyFloat(v);
+    private static PyValue B(bool v) => new PyBool(v);
+    private static PyValue S(string v) => new PyStr(v);
+    private static PyValue None => PyNone.Instance;
+    private static Param P(string name, PyValue? fallback = null) => new(name, fallback);
+
+    private static Dictionary<string, Entry> BuildEntries()
+    {
+        var e = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        void Add(string name, Param[] ps, Func<Arguments, Layer> build, bool anything = false) => e[name] = new Entry(new Signature(name, ps, anything), build);
+
+        for (int n = 1; n <= 3; n++)
+        {
+            int spatial = n;
+            Add($"Conv{n}d", [P("in_channels"), P("out_channels"), P("kernel_size"), P("stride", I(1)), P("padding", I(0)), P("dilation", I(1)),
+                P("groups", I(1)), P("bias", B(true)), P("padding_mode", S("zeros")), P("device", None), P("dtype", None)],
+                a => BuildConvolution(a, spatial));
+            Add($"ConvTranspose{n}d", [P("in_channels"), P("out_channels"), P("kernel_size"), P("stride", I(1)), P("padding", I(0)), P("output_padding", I(0)),
+                P("groups", I(1)), P("bias", B(true)), P("dilation", I(1)), P("padding_mode", S("zeros")), P("device", None), P("dtype", None)],
+                a => BuildTransposed(a, spatial));
+            Add($"MaxPool{n}d", [P("kernel_size"), P("stride", None), P("padding", I(0)), P("dilation", I(1)), P("return_indices", B(false)), P("ceil_mode", B(false))],
+                a => BuildPooling(a, $"MaxPool{spatial}d", PoolKind.Max, spatial));
+            Param[] avg = spatial == 1
+                ? [P("kernel_size"), P("stride", None), P("padding", I(0)), P("ceil_mode", B(false)), P("count_include_pad", B(true))]
+                : [P("kernel_size"), P("stride", None), P("padding", I(0)), P("ceil_mode", B(false)), P("count_include_pad", B(true)), P("divisor_override", None)];
+            Add($"AvgPool{n}d", avg, a => BuildPooling(a, $"AvgPool{spatial}d", PoolKind.Average, spatial));
+            Add($"AdaptiveAvgPool{n}d", [P("output_size")], a => BuildAdaptive(a, $"AdaptiveAvgPool{spatial}d", spatial, max: false));
+            Add($"AdaptiveMaxPool{n}d", [P("output_size"), P("return_indices", B(false))], a => BuildAdaptive(a, $"AdaptiveMaxPool{spatial}d", spatial, max: true));
+            Add($"ZeroPad{n}d", [P("padding")], a => BuildPad(a, $"ZeroPad{spatial}d", spatial, PadMode.Constant));
+            Add($"ConstantPad{n}d", [P("padding"), P("value")], a => BuildPad(a, $"ConstantPad{spatial}d", spatial, PadMode.Constant));
+            Add($"ReflectionPad{n}d", [P("padding")], a => BuildPad(a, $"ReflectionPad{spatial}d", spatial, PadMode.Reflect));
+            Add($"ReplicationPad{n}d", [P("padding")], a => BuildPad(a, $"ReplicationPad{spatial}d", spatial, PadMode.Replicate));
+            Add($"CircularPad{n}d", [P("padding")], a => BuildPad(a, $"CircularPad{spatial}d", spatial, PadMode.Circular));
+            Add($"BatchNorm{n}d", [P("num_features"), P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(true)), P("track_running_stats", B(true)), P("device", None), P("dtype", None)],
+                a => Normalization.Batch(spatial, a.Int("num_features"), a.Bool("affine"), a.Bool("track_running_stats")));
+            Add($"InstanceNorm{n}d", [P("num_features"), P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(false)), P("track_running_stats", B(false)), P("device", None), P("dtype", None)],
+                a => Normalization.Instance(spatial, a.Int("num_features"), a.Bool("affine"), a.Bool("track_running_stats")));
+        }
+        for (int n = 1; n <= 2; n++)
+        {
+            int spatial = n;
+            Add($"LPPool{n}d", [P("norm_type"), P("kernel_size"), P("stride", None), P("ceil_mode", B(false))], a => BuildPooling(a, $"LPPool{spatial}d", PoolKind.Power, spatial));
+        }
+
+        Param[] upsample = [P("size", None), P("scale_factor", None), P("mode", S("nearest")), P("align_corners", None), P("recompute_scale_factor", None)];
+        Add("Upsample", upsample, a => BuildUpsample(a, "Upsample", a.Str("mode"), a.IsNone("align_corners") ? null : a.Bool("align_corners"), a.Bool("recompute_scale_factor")));
+        // Their printed forms show mode (and align_corners), which their constructors do not take; accept and check them.
+        Add("UpsamplingNearest2d", [P("size", None), P("scale_factor", None), P("mode", S("nearest"))], a => BuildFixedUpsample(a, "UpsamplingNearest2d", "nearest", null));
+        Add("UpsamplingBilinear2d", [P("size", None), P("scale_factor", None), P("mode", S("bilinear")), P("align_corners", B(true))], a => BuildFixedUpsample(a, "UpsamplingBilinear2d", "bilinear", true));
+        Add("PixelShuffle", [P("upscale_factor")], a => new PixelShuffle("PixelShuffle", a.Int("upscale_factor"), unshuffle: false));
+        Add("PixelUnshuffle", [P("downscale_factor")], a => new PixelShuffle("PixelUnshuffle", a.Int("downscale_factor"), unshuffle: true));
+        Add("ChannelShuffle", [P("groups")], a => new ChannelShuffle(a.Int("groups")));
+
+        Add("Flatten", [P("start_dim", I(1)), P("end_dim", I(-1))], a => new Flatten(a.Int("start_dim"), a.Int("end_dim")));
+        Add("Unflatten", [P("dim"), P("unflattened_size")], a =>
+        {
+            if (a.Get("unflattened_size") is not PyTuple) throw a.Wrong("unflattened_size", "a tuple or list of ints", a.Get("unflattened_size"));
+            return new Unflatten(a.Int("dim"), a.IntList("unflattened_size"));
+        });
+        Add("Linear", [P("in_features"), P("out_features"), P("bias", B(true)), P("device", None), P("dtype", None)],
+            a => new Linear(a.Int("in_features"), a.Int("out_features"), a.Bool("bias")));
+        Add("Identity", [], _ => new Elementwise("Identity"), anything: true);
+
+        foreach (var name in new[] { "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout" })
+        {
+            string type = name;
+            Add(name, [P("p", F(0.5)), P("inplace", B(false))], a => BuildDropout(type, a.Float("p")));
+        }
+
+        Add("GroupNorm", [P("num_groups"), P("num_channels"), P("eps", F(1e-5)), P("affine", B(true)), P("device", None), P("dtype", None)],
+            a => Normalization.Group(a.Int("num_groups"), a.Int("num_channels"), a.Bool("affine")));
+        Add("LayerNorm", [P("normalized_shape"), P("eps", F(1e-5)), P("elementwise_affine", B(true)), P("bias", B(true)), P("device", None), P("dtype", None)],
+            a => Normalization.Layer(a.IntList("normalized_shape"), a.Bool("elementwise_affine"), a.Bool("bias")));
+        Add("LocalResponseNorm", [P("size"), P("alpha", F(1e-4)), P("beta", F(0.75)), P("k", F(1.0))], a => Normalization.LocalResponse(a.Int("size")));
+
+        foreach (var name in new[] { "ReLU", "ReLU6", "SELU", "SiLU", "Mish", "Hardswish", "Hardsigmoid" })
+        {
+            string type = name;
+            Add(name, [P("inplace", B(false))], _ => new Elementwise(type));
+        }
+        foreach (var name in new[] { "Sigmoid", "Tanh", "Softsign", "Tanhshrink", "LogSigmoid" })
+        {
+            string type = name;
+            Add(name, [], _ => new Elementwise(type));
+        }
+        Add("LeakyReLU", [P("negative_slope", F(0.01)), P("inplace", B(false))], _ => new Elementwise("LeakyReLU"));
+        Add("ELU", [P("alpha", F(1.0)), P("inplace", B(false))], _ => new Elementwise("ELU"));
+        Add("CELU", [P("alpha", F(1.0)), P("inplace", B(false))], _ => new Elementwise("CELU"));
+        Add("GELU", [P("approximate", S("none"))], a =>
+        {
+            string approximate = a.Str("approximate");
+            return new Elementwise("GELU", check: _ =>
+            {
+                if (approximate is not ("none" or "tanh")) throw new CnnShapeException($"GELU: approximate must be 'none' or 'tanh', got '{approximate}'.");
+            });
+        });
+        Add("Softplus", [P("beta", F(1.0)), P("threshold", F(20.0))], _ => new Elementwise("Softplus"));
+        Add("Hardtanh", [P("min_val", F(-1.0)), P("max_val", F(1.0)), P("inplace", B(false)), P("min_value", None), P("max_value", None)], a =>
+        {
+            double min = a.IsNone("min_value") ? a.Float("min_val") : a.Float("min_value");
+            double max = a.IsNone("max_value") ? a.Float("max_val") : a.Float("max_value");
+            if (!(max > min)) throw new CnnShapeException($"Hardtanh: max_val ({max}) must be greater than min_val ({min}).");
+            return new Elementwise("Hardtanh");
+        });
+        Add("Hardshrink", [P("lambd", F(0.5))], _ => new Elementwise("Hardshrink"));
+        Add("Softshrink", [P("lambd", F(0.5))], a =>
+        {
+            double lambd = a.Float("lambd");
+            return new Elementwise("Softshrink", check: _ =>
+            {
+                if (lambd < 0) throw new CnnShapeException($"Softshrink: lambda must be greater or equal to 0, but got {lambd}.");
+            });
+        });
+        Add("Threshold", [P("threshold"), P("value"), P("inplace", B(false))], a =>
+        {
+            a.Float("threshold");
+            a.Float("value");
+            return new Elementwise("Threshold");
+        });
+        Add("RReLU", [P("lower", F(1.0 / 8)), P("upper", F(1.0 / 3)), P("inplace", B(false))], _ => new Elementwise("RReLU"));
+        Add("PReLU", [P("num_parameters", I(1)), P("init", F(0.25)), P("device", None), P("dtype", None)], a => BuildPrelu(a.Int("num_parameters")));
+        foreach (var name in new[] { "Softmax", "LogSoftmax", "Softmin" })
+        {
+            string type = name;
+            Add(name, [P("dim", None)], a =>
+            {
+                long? dim = a.OptionalInt("dim");
+                return new Elementwise(type, check: input =>
+                {
+                    if (dim is long d) Dims.Wrap(d, input.Rank, type, "dim");
+                });
+            });
+        }
+        Add("Softmax2d", [], _ => new Elementwise("Softmax2d", check: input =>
+        {
+            if (input.Rank is not (3 or 4)) throw new CnnShapeException($"Softmax2d: expected a 3-D or 4-D input, got {input.Rank}-D {input}.");
+        }));
+        Add("GLU", [P("dim", I(-1))], a => new Glu(a.Int("dim")));
+        return e;
+    }
+
+    private static Layer BuildConvolution(Arguments a, int n)
+    {
+        string type = $"Conv{n}d";
+        long inChannels = a.Int("in_channels");
+        long outChannels = a.Int("out_channels");
+        var kernel = a.Ints("kernel_size", n);
+        var stride = a.Ints("stride", n);
+        var dilation = a.Ints("dilation", n);
+        string modeText = a.Str("padding_mode");
+        var mode = modeText switch
+        {
+            "zeros" => PaddingMode.Zeros,
+            "reflect" => PaddingMode.Reflect,
+            "replicate" => PaddingMode.Replicate,
+            "circular" => PaddingMode.Circular,
+            _ => throw new CnnShapeException($"{type}: padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', got '{modeText}'."),
+        };
+        long[] before, after;
+        string? word = null;
+        if (a.Get("padding") is PyStr s)
+        {
+            word = s.Value;
+            if (word == "valid")
+            {
+                before = new long[n];
+                after = new long[n];
+            }
+            else if (word == "same")
+            {
+                // PyTorch pads d·(k−1) in total, ⌊total/2⌋ before and the rest (the extra one, for an even span) after.
+                before = new long[n];
+                after = new long[n];
+                for (int i = 0; i < n; i++)
+                {
+                    long total = Internal.Checked.Mul(dilation[i], kernel[i] - 1, "the 'same' padding");
+                    before[i] = total / 2;
+                    after[i] = total - before[i];
+                }
+            }
+            else throw new CnnShapeException($"{type}: invalid padding string '{word}', should be one of 'valid' or 'same'.");
+        }
+        else
+        {
+            before = a.Ints("padding", n);
+            after = (long[])before.Clone();
+        }
+        return new Convolution(n, inChannels, outChannels, kernel, stride, before, after, dilation, a.Int("groups"), a.Bool("bias"), mode, word);
+    }
+
+    private static Layer BuildTransposed(Arguments a, int n)
+    {
+        string type = $"ConvTranspose{n}d";
+        string mode = a.Str("padding_mode");
+        if (mode != "zeros") throw new CnnShapeException($"{type}: only padding_mode='zeros' is supported for {type}, got '{mode}'.");
+        if (a.Get("padding") is PyStr) throw new CnnShapeException($"{type}: padding must be an int or a tuple of {n} ints; {type} has no 'same'/'valid' padding.");
+        return new TransposedConvolution(n, a.Int("in_channels"), a.Int("out_channels"), a.Ints("kernel_size", n), a.Ints("stride", n), a.Ints("padding", n),
+            a.Ints("output_padding", n), a.Int("groups"), a.Bool("bias"), a.Ints("dilation", n));
+    }
+
+    private static Layer BuildPooling(Arguments a, string type, PoolKind kind, int n)
+    {
+        if (kind == PoolKind.Power)
+        {
+            double norm = a.Float("norm_type");
+            if (norm == 0) throw new CnnShapeException($"{type}: norm_type cannot be 0 (the output is raised to 1/norm_type).");
+            if (n == 1 && a.Get("kernel_size") is PyTuple)
+            {
+                // lp_pool1d multiplies by kernel_size, which must be a plain int.
+                throw new CnnShapeException($"{type}: kernel_size must be a plain int for LPPool1d (lp_pool1d multiplies by it), got {a.Get("kernel_size").ToPython()}.");
+            }
+        }
+        var kernel = a.Ints("kernel_size", n);
+        var strideValue = a.Get("stride");
+        var stride = strideValue is PyNone || strideValue is PyTuple { Items.Count: 0 } ? (long[])kernel.Clone() : a.Ints("stride", n);
+        var padding = kind == PoolKind.Power ? new long[n] : a.Ints("padding", n);
+        var dilation = kind == PoolKind.Max ? a.Ints("dilation", n) : Enumerable.Repeat(1L, n).ToArray();
+        long? divisor = kind == PoolKind.Average && n > 1 ? a.OptionalInt("divisor_override") : null;
+        return new Pooling(type, kind, n, kernel, stride, padding, dilation, a.Bool("ceil_mode"), divisor);
+    }
+
+    private static Layer BuildAdaptive(Arguments a, string type, int n, bool max)
+    {
+        var value = a.Get("output_size");
+        long?[] sizes;
+        if (value is PyTuple t)
+        {
+            if (t.Items.Count != n) throw new CnnShapeException($"{type}: output_size must be an int or a tuple of {n} (ints or None), got {value.ToPython()}.");
+            sizes = t.Items.Select(item => item switch
+            {
+                PyNone when n > 1 => (long?)null,
+                PyInt i => i.Value,
+                _ => throw a.Wrong("output_size", n > 1 ? "ints or None" : "an int", item),
+            }).ToArray();
+        }
+        else if (value is PyInt i) sizes = Enumerable.Repeat<long?>(i.Value, n).ToArray();
+        else if (value is PyNone && n > 1) sizes = new long?[n];
+        else throw a.Wrong("output_size", $"an int or a tuple of {n}", value);
+        return new AdaptivePooling(type, n, sizes, max);
+    }
+
+    private static Layer BuildPad(Arguments a, string type, int n, PadMode mode)
+    {
+        var value = a.Get("padding");
+        long[] padding = value is PyTuple ? a.IntList("padding") : Enumerable.Repeat(a.Int("padding"), 2 * n).ToArray();
+        if (type.StartsWith("ConstantPad", StringComparison.Ordinal)) a.Float("value");
+        return new Pad(type, padding, mode, mode == PadMode.Circular ? n : null);
+    }
+
+    private static Layer BuildUpsample(Arguments a, string type, string mode, bool? alignCorners, bool recompute)
+    {
+        long[]? size = null;
+        double[]? scale = null;
+        bool sizeTuple = false, scaleTuple = false;
+        var sizeValue = a.Get("size");
+        if (sizeValue is PyTuple st)
+        {
+            sizeTuple = true;
+            size = st.Items.Select(x => x is PyInt i ? i.Value : throw a.Wrong("size", "ints", x)).ToArray();
+        }
+        else if (sizeValue is not PyNone) size = [a.Int("size")];
+        var scaleValue = a.Get("scale_factor");
+        if (scaleValue is PyTuple sc)
+        {
+            scaleTuple = true;
+            scale = sc.Items.Select(x => x switch { PyFloat f => f.Value, PyInt i => i.Value, _ => throw a.Wrong("scale_factor", "numbers", x) }).ToArray();
+        }
+        else if (scaleValue is not PyNone) scale = [a.Float("scale_factor")];
+        return new Upsample(type, size, scale, sizeTuple, scaleTuple, mode, alignCorners, recompute);
+    }
+
+    private static Layer BuildFixedUpsample(Arguments a, string type, string mode, bool? alignCorners)
+    {
+        if (a.Str("mode") != mode) throw new CnnShapeException($"{type}: its mode is always '{mode}', got mode='{a.Str("mode")}'.");
+        return BuildUpsample(a, type, mode, alignCorners, recompute: false);
+    }
+
+    private static Layer BuildDropout(string type, double p)
+    {
+        if (p < 0 || p > 1 || double.IsNaN(p)) throw new CnnShapeException($"{type}: dropout probability has to be between 0 and 1, but got {p}.");
+        return new Elementwise(type, check: input =>
+        {
+            bool active = p > 0 && input.Numel() > 0;
+            switch (type)
+            {
+                case "Dropout1d" when input.Rank is not (2 or 3):
+                    throw new CnnShapeException($"Dropout1d: expected a 2-D or 3-D input, but got a {input.Rank}-D input {input}.");
+                case "Dropout2d" or "FeatureAlphaDropout" when active && input.Rank < 2:
+                    throw new CnnShapeException($"{type}: feature dropout requires at least 2 dimensions in the input, got {input}.");
+                case "Dropout3d" when active && input.Rank < 1:
+                    throw new CnnShapeException("Dropout3d: feature dropout requires at least 1 dimension in the input.");
+            }
+        });
+    }
+
+    private static Layer BuildPrelu(long count)
+    {
+        if (count < 0) throw new CnnShapeException($"PReLU: num_parameters cannot be negative ({count}).");
+        return new Elementwise("PReLU", count, input =>
+        {
+            if (count == 1) return;
+            if (input.Rank == 0) throw new CnnShapeException("PReLU: a 0-d input is not allowed when num_parameters > 1.");
+            long channels = input.Rank >= 2 ? input[1] : input[0];
+            if (channels != count) throw new CnnShapeException($"PReLU: mismatch of parameter numbers and input channel size: num_parameters = {count}, but the channel size (dim {(input.Rank >= 2 ? 1 : 0)} of {input}) is {channels}.");
+        });
+    }
+}

@@ -1,0 +1,254 @@
+using System.Globalization;
+
+namespace CnnShape.Parsing;
+
+/// <summary>
+/// Reads a layer written the way a PyTorch user writes or sees it: the constructor call as code
+/// (<c>nn.Conv2d(3, 64, 7, stride=2, padding=3)</c>) or PyTorch's printed form, whose strings are bare
+/// (<c>Upsample(scale_factor=2.0, mode=nearest)</c>).
+/// </summary>
+public static class LayerText
+{
+    /// <summary>Parses one layer call; a malformed text is refused with the column and what was expected.</summary>
+    public static LayerCall Parse(string text)
+    {
+        var p = new Reader(text);
+        return p.ReadCall();
+    }
+
+    private sealed class Reader(string text)
+    {
+        private int _pos;
+        private int _depth;
+
+        public LayerCall ReadCall()
+        {
+            SkipSpace();
+            if (_pos >= text.Length) throw Error("the text is empty; write a layer such as nn.Conv2d(3, 64, 3, padding=1)");
+            string name = ReadDottedName("a layer name such as Conv2d");
+            name = StripModulePrefix(name);
+            SkipSpace();
+            var positional = new List<PyValue>();
+            var keywords = new List<KeyValuePair<string, PyValue>>();
+            if (_pos >= text.Length)
+            {
+                // A bare name (`ReLU`) means the call with no arguments.
+                return new LayerCall(name, positional, keywords, text);
+            }
+            Expect('(');
+            SkipSpace();
+            if (Peek() == ')')
+            {
+                _pos++;
+            }
+            else
+            {
+                while (true)
+                {
+                    SkipSpace();
+                    int start = _pos;
+                    if (IsNameStart(Peek()) && KeywordFollows(out var kw))
+                    {
+                        SkipSpace();
+                        Expect('=');
+                        var value = ReadValue();
+                        if (keywords.Any(k => k.Key == kw)) throw Error($"keyword argument '{kw}' is repeated", start);
+                        keywords.Add(new(kw, value));
+                    }
+                    else
+                    {
+                        var value = ReadValue();
+                        if (keywords.Count > 0) throw Error("a positional argument follows a keyword argument, which Python does not allow", start);
+                        positional.Add(value);
+                    }
+                    SkipSpace();
+                    char c = Peek();
+                    if (c == ',')
+                    {
+                        _pos++;
+                        SkipSpace();
+                        if (Peek() == ')') { _pos++; break; }
+                        continue;
+                    }
+                    if (c == ')') { _pos++; break; }
+                    throw Error(c == '\0' ? "the call is not closed: expected ',' or ')'" : $"expected ',' or ')' but found '{c}'");
+                }
+            }
+            SkipSpace();
+            if (_pos < text.Length) throw Error($"unexpected text after the closing ')': '{Rest()}'");
+            return new LayerCall(name, positional, keywords, text);
+        }
+
+        private static string StripModulePrefix(string name)
+        {
+            foreach (var prefix in new[] { "torch.nn.modules.", "torch.nn.", "nn." })
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    name = name[prefix.Length..];
+                    break;
+                }
+            }
+            // `torch.nn.modules.conv.Conv2d` → `Conv2d`
+            int dot = name.LastIndexOf('.');
+            return dot >= 0 ? name[(dot + 1)..] : name;
+        }
+
+        private bool KeywordFollows(out string keyword)
+        {
+            int save = _pos;
+            while (_pos < text.Length && IsNamePart(text[_pos])) _pos++;
+            keyword = text[save.._pos];
+            SkipSpace();
+            if (Peek() == '=' && PeekAt(1) != '=') return true;
+            _pos = save;
+            return false;
+        }
+
+        private PyValue ReadValue()
+        {
+            SkipSpace();
+            char c = Peek();
+            if (c == '(' || c == '[')
+            {
+                if (++_depth > 64) throw Error("tuples are nested too deeply");
+                bool isList = c == '[';
+                char close = isList ? ']' : ')';
+                _pos++;
+                var items = new List<PyValue>();
+                bool sawComma = false;
+                SkipSpace();
+                while (Peek() != close)
+                {
+                    items.Add(ReadValue());
+                    SkipSpace();
+                    if (Peek() == ',') { _pos++; sawComma = true; SkipSpace(); continue; }
+                    if (Peek() != close) throw Error(Peek() == '\0' ? $"the tuple is not closed: expected ',' or '{close}'" : $"expected ',' or '{close}' but found '{Peek()}'");
+                }
+                _pos++;
+                _depth--;
+                // `(3)` is just 3 in Python; `(3,)` is a tuple.
+                if (!isList && items.Count == 1 && !sawComma) return items[0];
+                return new PyTuple(items, isList);
+            }
+            if (c == '\'' || c == '"') return ReadString(c);
+            if (char.IsDigit(c) || c == '-' || c == '+' || c == '.') return ReadNumber();
+            if (IsNameStart(c))
+            {
+                string word = ReadBareWord();
+                return word switch
+                {
+                    "True" => new PyBool(true),
+                    "False" => new PyBool(false),
+                    "None" => PyNone.Instance,
+                    "inf" => new PyFloat(double.PositiveInfinity),
+                    _ => new PyStr(word),
+                };
+            }
+            throw Error(c == '\0' ? "a value was expected but the text ended" : $"a value was expected but found '{c}'");
+        }
+
+        private PyValue ReadString(char quote)
+        {
+            int start = _pos;
+            _pos++;
+            int begin = _pos;
+            while (_pos < text.Length && text[_pos] != quote)
+            {
+                if (text[_pos] == '\\') throw Error("escape sequences are not supported in strings", _pos);
+                _pos++;
+            }
+            if (_pos >= text.Length) throw Error("the string is not closed", start);
+            string s = text[begin.._pos];
+            _pos++;
+            return new PyStr(s);
+        }
+
+        private PyValue ReadNumber()
+        {
+            int start = _pos;
+            if (Peek() == '-' || Peek() == '+') _pos++;
+            SkipSpace();
+            if (IsNameStart(Peek()))
+            {
+                string word = ReadBareWord();
+                if (word == "inf") return new PyFloat(text[start] == '-' ? double.NegativeInfinity : double.PositiveInfinity);
+                throw Error($"a number was expected after the sign but found '{word}'", start);
+            }
+            int digitsStart = _pos;
+            bool isFloat = false;
+            while (_pos < text.Length)
+            {
+                char c = text[_pos];
+                if (char.IsDigit(c) || c == '_') { _pos++; continue; }
+                if (c == '.') { isFloat = true; _pos++; continue; }
+                if ((c == 'e' || c == 'E') && _pos > digitsStart)
+                {
+                    isFloat = true;
+                    _pos++;
+                    if (Peek() == '-' || Peek() == '+') _pos++;
+                    continue;
+                }
+                break;
+            }
+            string literal = text[start.._pos].Replace(" ", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+            if (_pos == digitsStart) throw Error("a number was expected", start);
+            if (IsNamePart(Peek())) throw Error($"'{text[start.._pos]}{Peek()}' is not a number", start);
+            if (!isFloat)
+            {
+                if (long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)) return new PyInt(v);
+                throw Error($"the number {literal} does not fit in 64 bits", start);
+            }
+            if (double.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return new PyFloat(d);
+            throw Error($"'{literal}' is not a number", start);
+        }
+
+        private string ReadDottedName(string what)
+        {
+            if (!IsNameStart(Peek())) throw Error(Peek() == '\0' ? $"{what} was expected" : $"{what} was expected but found '{Peek()}'");
+            int start = _pos;
+            while (_pos < text.Length && (IsNamePart(text[_pos]) || text[_pos] == '.' && _pos + 1 < text.Length && IsNameStart(text[_pos + 1]))) _pos++;
+            return text[start.._pos];
+        }
+
+        /// <summary>A bare word in value position: an unquoted string of the printed form, e.g. <c>nearest-exact</c> or <c>torch.float32</c>.</summary>
+        private string ReadBareWord()
+        {
+            int start = _pos;
+            while (_pos < text.Length)
+            {
+                char c = text[_pos];
+                if (IsNamePart(c)) { _pos++; continue; }
+                if ((c == '-' || c == '.') && _pos + 1 < text.Length && IsNameStart(text[_pos + 1])) { _pos++; continue; }
+                break;
+            }
+            return text[start.._pos];
+        }
+
+        private static bool IsNameStart(char c) => char.IsLetter(c) || c == '_';
+        private static bool IsNamePart(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+        private char Peek() => _pos < text.Length ? text[_pos] : '\0';
+        private char PeekAt(int k) => _pos + k < text.Length ? text[_pos + k] : '\0';
+
+        private void SkipSpace()
+        {
+            while (_pos < text.Length && char.IsWhiteSpace(text[_pos])) _pos++;
+        }
+
+        private void Expect(char c)
+        {
+            SkipSpace();
+            if (Peek() != c) throw Error(Peek() == '\0' ? $"expected '{c}' but the text ended" : $"expected '{c}' but found '{Peek()}'");
+            _pos++;
+        }
+
+        private string Rest() => text.Length - _pos > 20 ? text[_pos..(_pos + 20)] + "…" : text[_pos..];
+
+        private CnnShapeException Error(string rule, int? at = null)
+        {
+            int col = (at ?? _pos) + 1;
+            return new CnnShapeException($"cannot read the layer text at column {col}: {rule}.");
+        }
+    }
+}
