@@ -1,1 +1,3 @@
-return 0;
+using CnnShape.Cli;
+
+return Cli.Run(args, Console.OpenStandardOutput(), Console.Error);

@@ -62,7 +62,7 @@ public sealed class Pooling : Layer
             long limit = PadLimit(i);
             if (Padding[i] > limit)
             {
-                string of = UsesDilatedLimit
+                string of = UsesDilatedLimit && Dilation[i] != 1
                     ? $"the dilated kernel ({Dilation[i]}·({Kernel[i]}−1) + 1 = {WindowArithmetic.EffectiveKernel(Kernel[i], Dilation[i])})"
                     : $"the kernel size ({Kernel[i]})";
                 throw new CnnShapeException($"{Type}: padding {Padding[i]} on axis {axis} is more than half of {of}: PyTorch allows at most {limit}.");

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text;
+using CnnShape.Cli.Commands;
+using CnnShape.Cli.Rendering;
+
+namespace CnnShape.Cli;
+
+/// <summary>The command-line shell: declares the commands, maps refusals to exit code 2 and anything unexpected to 1.</summary>
+public static class Cli
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code for an unexpected failure.</summary>
+    public const int Failure = 1;
+    /// <summary>Exit code for invalid or impossible user input.</summary>
+    public const int InvalidInput = 2;
+
+    /// <summary>Runs the tool with the given arguments, writing to the given streams; returns the exit code.</summary>
+    public static int Run(string[] args, Stream stdout, TextWriter stderr)
+    {
+        var output = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        bool json = args.Contains("--json");
+        try
+        {
+            var root = BuildRoot(output, stderr);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                string message = string.Join(" ", parsed.Errors.Select(e => e.Message)) + " Run `cnnshape --help` for usage.";
+                return Refuse(output, stderr, json, message);
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = stderr });
+        }
+        catch (CnnShapeException e)
+        {
+            return Refuse(output, stderr, json, e.Message);
+        }
+        catch (IOException e)
+        {
+            return Refuse(output, stderr, json, e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Refuse(output, stderr, json, e.Message);
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"cnnshape: internal error ({e.GetType().Name}): {e.Message}");
+            return Failure;
+        }
+        finally
+        {
+            output.Flush();
+        }
+    }
+
+    private static int Refuse(TextWriter output, TextWriter stderr, bool json, string message)
+    {
+        if (json)
+        {
+            output.Write(JsonOut.Error(message));
+            output.Write('\n');
+        }
+        stderr.WriteLine("cnnshape: " + message);
+        return InvalidInput;
+    }
+
+    private static RootCommand BuildRoot(TextWriter output, TextWriter stderr)
+    {
+        var root = new RootCommand("cnnshape — exact output shapes, receptive fields and padding for convolutional networks, as PyTorch computes them.");
+        var jsonOption = new Option<bool>("--json") { Description = "Write one JSON document on stdout." };
+        root.Options.Add(jsonOption);
+        root.SetAction(p => ExamplesCommand.Run(output, p.GetValue(jsonOption)));
+        root.Subcommands.Add(LayerCommand.Build(output));
+        root.Subcommands.Add(LayersCommand.Build(output));
+        return root;
+    }
+}

@@ -1,0 +1,78 @@
+using CnnShape.Cli.Rendering;
+using CnnShape.Shapes;
+using Spectre.Console;
+
+namespace CnnShape.Cli.Commands;
+
+/// <summary><c>cnnshape</c> with no arguments: the classic worked examples, computed by the engine, with their arithmetic.</summary>
+internal static class ExamplesCommand
+{
+    internal static readonly (string Layer, string Input, string Lesson)[] Examples =
+    [
+        ("nn.Conv2d(3, 16, 3, padding=1)", "1x3x32x32", "a 3×3 convolution with padding 1 keeps the size"),
+        ("nn.Conv2d(16, 32, 3, stride=2, padding=1)", "1x16x32x32", "stride 2 halves it (rounding down)"),
+        ("nn.MaxPool2d(2)", "1x32x16x16", "pooling: the stride defaults to the kernel"),
+        ("nn.MaxPool2d(3, stride=2, ceil_mode=True)", "1x32x8x8", "ceil_mode rounds up"),
+        ("nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1)", "1x32x4x4", "a transposed convolution that doubles the size"),
+    ];
+
+    public static int Run(TextWriter output, bool json)
+    {
+        if (json)
+        {
+            output.Write(JsonOut.Write(w =>
+            {
+                w.WriteStartArray();
+                foreach (var (layer, input, lesson) in Examples)
+                {
+                    var result = LayerEngine.Apply(layer, Shape.Parse(input));
+                    w.WriteStartObject();
+                    w.WriteString("layer", layer);
+                    JsonOut.Dims(w, "input", Shape.Parse(input));
+                    JsonOut.Dims(w, "output", result.Output);
+                    w.WriteString("lesson", lesson);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }));
+            output.Write('\n');
+            return Cli.Ok;
+        }
+        output.Write(Render());
+        return Cli.Ok;
+    }
+
+    /// <summary>The examples table as plain text (no colours), so it can be snapshot-tested.</summary>
+    internal static string Render()
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 140;
+        var table = new Table().Border(TableBorder.Rounded).Title("cnnshape — worked examples (exactly as PyTorch computes them)");
+        table.AddColumn("layer");
+        table.AddColumn("input → output");
+        table.AddColumn("arithmetic (H; W is the same)");
+        table.AddColumn(new TableColumn("params").RightAligned());
+        foreach (var (layer, input, lesson) in Examples)
+        {
+            var shape = Shape.Parse(input);
+            var result = LayerEngine.Apply(layer, shape);
+            table.AddRow(
+                new Markup(Markup.Escape(layer) + "\n[dim]" + Markup.Escape(lesson) + "[/]"),
+                new Text($"{shape}\n→ {result.Output}"),
+                new Text(result.Steps[0].Formula),
+                new Text(LayerReport.Count(result.Params)));
+        }
+        console.Write(table);
+        console.WriteLine();
+        console.WriteLine("Try:  ./cnnshape layer \"nn.Conv2d(3, 64, 7, stride=2, padding=3)\" --input 1x3x224x224");
+        console.WriteLine("      ./cnnshape layers        (every supported layer)");
+        return writer.ToString();
+    }
+}
