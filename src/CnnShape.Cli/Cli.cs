@@ -35,6 +35,10 @@ public static class Cli
         {
             return Refuse(output, stderr, json, e.Message);
         }
+        catch (OverflowException)
+        {
+            return Refuse(output, stderr, json, "a number in the input overflows 64-bit arithmetic; cnnshape refuses rather than give a wrong number.");
+        }
         catch (IOException e)
         {
             return Refuse(output, stderr, json, e.Message);
@@ -73,6 +77,7 @@ public static class Cli
         root.SetAction(p => ExamplesCommand.Run(output, p.GetValue(jsonOption)));
         root.Subcommands.Add(LayerCommand.Build(output));
         root.Subcommands.Add(LayersCommand.Build(output));
+        root.Subcommands.Add(PadCommand.Build(output));
         return root;
     }
 }

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CnnShape.Cli.Rendering;
+using CnnShape.Solvers;
+
+namespace CnnShape.Cli.Commands;
+
+/// <summary><c>cnnshape pad</c>: the padding (or padding and output_padding) that gives exactly the output wanted.</summary>
+internal static class PadCommand
+{
+    public static Command Build(TextWriter output)
+    {
+        var input = new Option<long?>("--input") { Description = "Input size along one axis." };
+        var target = new Option<long?>("--output") { Description = "The output size wanted." };
+        var kernel = new Option<long?>("--kernel") { Description = "Kernel size." };
+        var stride = new Option<long>("--stride") { Description = "Stride (default 1).", DefaultValueFactory = _ => 1 };
+        var dilation = new Option<long>("--dilation") { Description = "Dilation (default 1).", DefaultValueFactory = _ => 1 };
+        var transposed = new Option<bool>("--transposed") { Description = "Solve for a transposed convolution (padding and output_padding)." };
+        var convention = new Option<string>("--convention") { Description = "Which side gets the odd extra: pytorch, tf, onnx-upper or onnx-lower.", DefaultValueFactory = _ => "pytorch" };
+        var batch = new Option<string?>("--batch") { Description = "JSON lines with input, output, kernel, stride, dilation, transposed (- for stdin)." };
+        var json = new Option<bool>("--json") { Description = "Write JSON on stdout." };
+        var command = new Command("pad", "The padding that turns an input size into exactly the output size wanted — or why none does.")
+        {
+            input, target, kernel, stride, dilation, transposed, convention, batch, json,
+        };
+        command.SetAction(p =>
+        {
+            var split = ParseConvention(p.GetValue(convention)!);
+            if (p.GetValue(batch) is string file) return RunBatch(file, output, split);
+            long n = p.GetValue(input) ?? throw new CnnShapeException("pad: --input N is required (the input size along one axis).");
+            long m = p.GetValue(target) ?? throw new CnnShapeException("pad: --output M is required (the output size wanted).");
+            long k = p.GetValue(kernel) ?? throw new CnnShapeException("pad: --kernel K is required.");
+            long s = p.GetValue(stride), d = p.GetValue(dilation);
+            if (p.GetValue(transposed))
+            {
+                var answer = PaddingSolver.Transposed(n, m, k, s, d);
+                output.Write(p.GetValue(json) ? TransposedJson(answer) + "\n" : ExplainTransposed(n, m, k, s, d, answer));
+            }
+            else
+            {
+                var answer = PaddingSolver.Window(n, m, k, s, d, split);
+                output.Write(p.GetValue(json) ? WindowJson(answer) + "\n" : ExplainWindow(n, m, k, s, d, answer, split));
+            }
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static SplitConvention ParseConvention(string text) => text switch
+    {
+        "pytorch" => SplitConvention.PyTorch,
+        "tf" or "tensorflow" or "keras" => SplitConvention.TensorFlow,
+        "onnx-upper" => SplitConvention.OnnxUpper,
+        "onnx-lower" => SplitConvention.OnnxLower,
+        _ => throw new CnnShapeException($"pad: --convention must be pytorch, tf, onnx-upper or onnx-lower, got '{text}'."),
+    };
+
+    internal static string WindowJson(PaddingAnswer a) => JsonOut.Write(w =>
+    {
+        w.WriteStartObject();
+        if (a.Symmetric is long sym) w.WriteNumber("symmetric", sym);
+        else w.WriteNull("symmetric");
+        w.WriteNumber("before", a.Before);
+        w.WriteNumber("after", a.After);
+        w.WriteNumber("total_min", a.SmallestTotal);
+        w.WriteNumber("total_max", a.LargestTotal);
+        w.WriteEndObject();
+    });
+
+    internal static string TransposedJson(TransposedPaddingAnswer a) => JsonOut.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("padding", a.Padding);
+        w.WriteNumber("output_padding", a.OutputPadding);
+        w.WriteEndObject();
+    });
+
+    private static string ExplainWindow(long n, long m, long k, long s, long d, PaddingAnswer a, SplitConvention split)
+    {
+        long span = d * (k - 1) + 1;
+        long low = (m - 1) * s + span - n;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"window k={k}, s={s}, d={d}: input {n} → output {m}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  span          d·(k−1) + 1 = {d}·({k}−1) + 1 = {span}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  condition     ⌊({n} + T − {span})/{s}⌋ + 1 = {m}  ⇔  {low} ≤ T ≤ {low + s - 1}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  total         smallest T = {a.SmallestTotal}");
+        sb.Append(s > 1 ? $"; every total from {a.SmallestTotal} to {a.LargestTotal} gives {m} (the floor absorbs up to s − 1 = {s - 1})\n" : "\n");
+        if (a.Symmetric is long sym)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  symmetric     padding={sym} (total {2 * sym})\n");
+        }
+        else
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  symmetric     none: no even total lies in [{low}, {low + s - 1}]\n");
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"  asymmetric    before {a.Before}, after {a.After} ({SplitName(split)})\n");
+        if (a.Before != a.After)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"    PyTorch     nn.ZeroPad1d(({a.Before}, {a.After})) or F.pad(x, ({a.Before}, {a.After})) before the layer, then padding=0\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    ONNX        pads=[{a.Before}, {a.After}] (begin, end){(a.Before < a.After ? ", the split auto_pad=SAME_UPPER makes" : ", the split auto_pad=SAME_LOWER makes")}\n");
+            sb.Append("    TensorFlow  'same' puts the extra after (bottom/right)");
+            long tfOut = (n + s - 1) / s;
+            sb.Append(tfOut == m ? $"; padding='same' gives exactly ⌈{n}/{s}⌉ = {m} here\n" : $"; padding='same' would give ⌈{n}/{s}⌉ = {tfOut}, not {m}\n");
+        }
+        double textbook = ((m - 1) * s + span - n) / 2.0;
+        sb.Append(CultureInfo.InvariantCulture, $"  note          the usual p = ((out − 1)·s + d·(k − 1) + 1 − in)/2 = {textbook.ToString(CultureInfo.InvariantCulture)} is only half the smallest total");
+        sb.Append(low < 0 ? " (here negative: the floor already reaches the output with less padding)\n" : "\n");
+        return sb.ToString();
+    }
+
+    private static string SplitName(SplitConvention split) => split switch
+    {
+        SplitConvention.OnnxLower => "ONNX SAME_LOWER: the odd extra goes before",
+        SplitConvention.OnnxUpper => "ONNX SAME_UPPER: the odd extra goes after",
+        SplitConvention.TensorFlow => "TensorFlow 'same': the odd extra goes after",
+        _ => "PyTorch: the odd extra goes after, as padding='same' does",
+    };
+
+    private static string ExplainTransposed(long n, long m, long k, long s, long d, TransposedPaddingAnswer a)
+    {
+        long span = d * (k - 1) + 1;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"transposed k={k}, s={s}, d={d}: input {n} → output {m}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  formula       ({n}−1)·{s} − 2·P + {d}·({k}−1) + OP + 1 = {m}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  answer        padding={a.Padding}, output_padding={a.OutputPadding}   ({n - 1}·{s} − {2 * a.Padding} + {span - 1} + {a.OutputPadding} + 1 = {m})\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  rule          PyTorch needs output_padding < max(stride, dilation) = {Math.Max(s, d)}\n");
+        return sb.ToString();
+    }
+
+    private static int RunBatch(string file, TextWriter output, SplitConvention split)
+    {
+        if (file != "-" && !File.Exists(file)) throw new CnnShapeException($"--batch: the file '{file}' does not exist.");
+        using var reader = file == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(file);
+        long lineNumber = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            output.Write(AnswerLine(line, lineNumber, split));
+            output.Write('\n');
+        }
+        return Cli.Ok;
+    }
+
+    internal static string AnswerLine(string line, long lineNumber, SplitConvention split)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 8 });
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new CnnShapeException("expected a JSON object with input, output, kernel, stride, dilation, transposed.");
+            long Field(string name, long? fallback)
+            {
+                if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+                {
+                    return fallback ?? throw new CnnShapeException($"\"{name}\" is required.");
+                }
+                if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long x)) throw new CnnShapeException($"\"{name}\" must be an integer, got {v.GetRawText()}.");
+                return x;
+            }
+            bool isTransposed = root.TryGetProperty("transposed", out var t) && t.ValueKind == JsonValueKind.True;
+            long n = Field("input", null), m = Field("output", null), k = Field("kernel", null), s = Field("stride", 1), d = Field("dilation", 1);
+            return isTransposed ? TransposedJson(PaddingSolver.Transposed(n, m, k, s, d)) : WindowJson(PaddingSolver.Window(n, m, k, s, d, split));
+        }
+        catch (JsonException e)
+        {
+            return JsonOut.Error($"line {lineNumber}: not a JSON object ({e.Message})");
+        }
+        catch (CnnShapeException e)
+        {
+            return JsonOut.Error($"line {lineNumber}: {e.Message}");
+        }
+        catch (OverflowException)
+        {
+            return JsonOut.Error($"line {lineNumber}: the numbers overflow 64-bit arithmetic.");
+        }
+    }
+}
