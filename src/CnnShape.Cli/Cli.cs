@@ -78,6 +78,7 @@ public static class Cli
         root.Subcommands.Add(LayerCommand.Build(output));
         root.Subcommands.Add(LayersCommand.Build(output));
         root.Subcommands.Add(PadCommand.Build(output));
+        root.Subcommands.Add(NetCommand.Build(output));
         return root;
     }
 }

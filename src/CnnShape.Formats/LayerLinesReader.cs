@@ -1,0 +1,59 @@
+using CnnShape.Networks;
+using CnnShape.Shapes;
+
+namespace CnnShape.Formats;
+
+/// <summary>
+/// One layer per line (<c>#</c> starts a comment), applied in order; an optional <c>input: 1x3x224x224</c> line gives the input.
+/// Layers are named by their position, 0, 1, 2, … as in an <c>nn.Sequential</c>.
+/// </summary>
+public static class LayerLinesReader
+{
+    /// <summary>Reads the lines into a chain of layers.</summary>
+    public static Network Read(string text, string fileName)
+    {
+        var nodes = new List<NetworkNode>();
+        Shape? input = null;
+        string previous = "input";
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = StripComment(lines[i]).Trim();
+            if (line.Length == 0) continue;
+            string place = $"{fileName}:{i + 1}";
+            if (line.StartsWith("input:", StringComparison.Ordinal) || line.StartsWith("input ", StringComparison.Ordinal))
+            {
+                try { input = Shape.Parse(line[6..]); }
+                catch (CnnShapeException e) { throw new CnnShapeException($"{place}: {e.Message}"); }
+                continue;
+            }
+            string name = nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            nodes.Add(Nodes.Layer(name, line, previous, place));
+            previous = name;
+        }
+        if (nodes.Count == 0) throw new CnnShapeException($"{fileName}: no layers found (write one layer per line, e.g. Conv2d(3, 16, 3, padding=1)).");
+        return new Network("input", input, nodes, [previous]);
+    }
+
+    internal static string StripComment(string line)
+    {
+        int hash = line.IndexOf('#');
+        return hash >= 0 ? line[..hash] : line;
+    }
+}
+
+/// <summary>Node construction shared by the readers: a layer refused at build time is refused with its place.</summary>
+internal static class Nodes
+{
+    public static LayerNode Layer(string name, string text, string input, string place)
+    {
+        try
+        {
+            return new LayerNode { Name = name, Inputs = [input], Place = place, Layer = LayerEngine.Build(text), Text = text.Trim() };
+        }
+        catch (CnnShapeException e)
+        {
+            throw new CnnShapeException($"{place}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using CnnShape.Layers;
+using CnnShape.Shapes;
+
+namespace CnnShape.Networks;
+
+/// <summary>How a merge node combines its inputs.</summary>
+public enum MergeKind
+{
+    /// <summary>Element-wise sum with PyTorch broadcasting.</summary>
+    Add,
+    /// <summary>Element-wise product with broadcasting (e.g. squeeze-and-excitation gating).</summary>
+    Multiply,
+    /// <summary>Element-wise difference with broadcasting.</summary>
+    Subtract,
+    /// <summary><c>torch.cat</c> along a dimension.</summary>
+    Concat,
+}
+
+/// <summary>One node of a network: a layer, or a merge of several tensors.</summary>
+public abstract record NetworkNode
+{
+    /// <summary>The node's (and its output tensor's) name.</summary>
+    public required string Name { get; init; }
+    /// <summary>Names of the tensors it reads.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+    /// <summary>Where it was written (e.g. <c>net.yaml:12</c>), for messages.</summary>
+    public required string Place { get; init; }
+}
+
+/// <summary>A layer applied to one input tensor.</summary>
+public sealed record LayerNode : NetworkNode
+{
+    /// <summary>The built layer.</summary>
+    public required Layer Layer { get; init; }
+    /// <summary>The layer text as written.</summary>
+    public required string Text { get; init; }
+}
+
+/// <summary>A merge of several tensors.</summary>
+public sealed record MergeNode : NetworkNode
+{
+    /// <summary>Add, multiply, subtract or concatenate.</summary>
+    public required MergeKind Kind { get; init; }
+    /// <summary>The concatenation dimension (Concat only).</summary>
+    public long Dim { get; init; } = 1;
+}
+
+/// <summary>A network: named nodes (in any order; they are sorted by their references), its input and its outputs.</summary>
+/// <param name="InputName">The name of the network input tensor.</param>
+/// <param name="DeclaredInput">The input shape written in the file, if any.</param>
+/// <param name="Nodes">The nodes, in the order written.</param>
+/// <param name="Outputs">The names of the output tensors (the last node when none is given).</param>
+public sealed record Network(string InputName, Shape? DeclaredInput, IReadOnlyList<NetworkNode> Nodes, IReadOnlyList<string> Outputs);

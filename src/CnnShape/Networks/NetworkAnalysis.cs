@@ -1,0 +1,193 @@
+using CnnShape.Internal;
+using CnnShape.Layers;
+using CnnShape.ReceptiveFields;
+using CnnShape.Shapes;
+
+namespace CnnShape.Networks;
+
+/// <summary>One row of the per-layer report.</summary>
+/// <param name="Name">Node name.</param>
+/// <param name="Type">Layer class or merge kind.</param>
+/// <param name="Output">Output shape.</param>
+/// <param name="Params">Learnable parameters.</param>
+/// <param name="Macs">Multiply–accumulates for the whole input.</param>
+/// <param name="ActivationBytes">Bytes of the output tensor in float32.</param>
+/// <param name="Field">Receptive field of the output.</param>
+public sealed record LayerRow(string Name, string Type, Shape Output, long Params, long Macs, long ActivationBytes, ReceptiveField Field);
+
+/// <summary>The analysis of a whole network for one input shape.</summary>
+/// <param name="Input">The input shape used.</param>
+/// <param name="Layers">Every node, in execution order.</param>
+/// <param name="Tensors">Every tensor's shape and field, by name.</param>
+/// <param name="Outputs">The output tensor names.</param>
+/// <param name="Warnings">Merges whose paths disagree in jump or centre, with both paths named.</param>
+public sealed record NetworkReport(Shape Input, IReadOnlyList<LayerRow> Layers, IReadOnlyDictionary<string, (Shape Shape, ReceptiveField Field)> Tensors, IReadOnlyList<string> Outputs, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Total learnable parameters.</summary>
+    public long TotalParams => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Params, "the parameter total"));
+    /// <summary>Total MACs.</summary>
+    public long TotalMacs => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Macs, "the MAC total"));
+    /// <summary>Total activation bytes (every node output, float32).</summary>
+    public long TotalActivationBytes => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.ActivationBytes, "the activation total"));
+}
+
+/// <summary>Propagates shapes and receptive fields through a network in topological order, iteratively (no recursion).</summary>
+public static class NetworkAnalyzer
+{
+    /// <summary>Analyses the network for the given input (or its declared input when <paramref name="input"/> is null).</summary>
+    public static NetworkReport Analyze(Network network, Shape? input = null)
+    {
+        var shape = input ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input, e.g. --input 1x3x224x224.");
+        var order = Order(network);
+        var tensors = new Dictionary<string, (Shape Shape, ReceptiveField Field)>(StringComparer.Ordinal);
+        int spatial = Math.Max(0, shape.Rank - 2);
+        var inputField = spatial > 0 ? ReceptiveField.Spatial(Enumerable.Repeat(AxisField.Identity, spatial).ToArray()) : ReceptiveField.None;
+        tensors[network.InputName] = (shape, inputField);
+        var rows = new List<LayerRow>(order.Count);
+        var warnings = new List<string>();
+        foreach (var node in order)
+        {
+            try
+            {
+                var ins = node.Inputs.Select(i => tensors[i]).ToList();
+                Shape output;
+                long parameters = 0, macs = 0;
+                ReceptiveField field;
+                string type;
+                switch (node)
+                {
+                    case LayerNode l:
+                        var result = l.Layer.Apply(ins[0].Shape);
+                        output = result.Output;
+                        parameters = result.Params;
+                        macs = result.Macs;
+                        field = FieldPropagation.ThroughLayer(l.Layer, ins[0].Field, ins[0].Shape, output);
+                        type = l.Layer.Type;
+                        break;
+                    case MergeNode m:
+                        output = Merge(m, ins.Select(x => x.Shape).ToList());
+                        var (union, disagreement) = FieldPropagation.Union(ins.Select(x => x.Field).ToList(), output, m.Inputs);
+                        field = union;
+                        if (disagreement is not null) warnings.Add($"{node.Place} '{node.Name}': {disagreement}.");
+                        type = m.Kind == MergeKind.Concat ? "Concat" : m.Kind.ToString();
+                        break;
+                    default:
+                        throw new InvalidOperationException(node.GetType().Name);
+                }
+                tensors[node.Name] = (output, field);
+                rows.Add(new LayerRow(node.Name, type, output, parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field));
+            }
+            catch (CnnShapeException e)
+            {
+                string what = node is LayerNode ln ? $"layer '{node.Name}' `{ln.Text}`" : $"merge '{node.Name}'";
+                var inShapes = string.Join(", ", node.Inputs.Select(i => tensors.TryGetValue(i, out var t) ? $"{i} {t.Shape}" : i));
+                throw new CnnShapeException($"{node.Place}: {what} on {inShapes}: {e.Message}");
+            }
+            catch (OverflowException)
+            {
+                throw new CnnShapeException($"{node.Place}: '{node.Name}': the computation overflows 64-bit integers; cnnshape refuses rather than give a wrong number.");
+            }
+        }
+        return new NetworkReport(shape, rows, tensors, network.Outputs, warnings);
+    }
+
+    /// <summary>
+    /// Kahn's algorithm: the nodes whose inputs are all known, in file order among equals; unknown names and cycles are refused.
+    /// </summary>
+    public static List<NetworkNode> Order(Network network)
+    {
+        var byName = new Dictionary<string, NetworkNode>(StringComparer.Ordinal);
+        foreach (var node in network.Nodes)
+        {
+            if (node.Name == network.InputName) throw new CnnShapeException($"{node.Place}: the name '{node.Name}' is the network input's; give the layer another name.");
+            if (!byName.TryAdd(node.Name, node)) throw new CnnShapeException($"{node.Place}: the name '{node.Name}' is used twice (first at {byName[node.Name].Place}).");
+        }
+        var unknown = new List<string>();
+        foreach (var node in network.Nodes)
+        {
+            foreach (var i in node.Inputs)
+            {
+                if (i != network.InputName && !byName.ContainsKey(i))
+                {
+                    var hint = Layers.Suggest.Closest(i, byName.Keys.Append(network.InputName));
+                    unknown.Add($"{node.Place}: '{node.Name}' reads '{i}', which no layer defines{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+                }
+            }
+        }
+        foreach (var o in network.Outputs)
+        {
+            if (o != network.InputName && !byName.ContainsKey(o)) unknown.Add($"the output '{o}' is not a layer name");
+        }
+        if (unknown.Count > 0) throw new CnnShapeException("unknown names: " + string.Join("; ", unknown) + ".");
+
+        var waiting = new Dictionary<string, int>(StringComparer.Ordinal);
+        var readers = new Dictionary<string, List<NetworkNode>>(StringComparer.Ordinal);
+        foreach (var node in network.Nodes)
+        {
+            waiting[node.Name] = node.Inputs.Count(i => i != network.InputName);
+            foreach (var i in node.Inputs.Where(i => i != network.InputName).Distinct())
+            {
+                if (!readers.TryGetValue(i, out var list)) readers[i] = list = [];
+                list.Add(node);
+            }
+            waiting[node.Name] = node.Inputs.Where(i => i != network.InputName).Distinct().Count();
+        }
+        var index = network.Nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var ready = new PriorityQueue<NetworkNode, int>();
+        foreach (var node in network.Nodes) if (waiting[node.Name] == 0) ready.Enqueue(node, index[node.Name]);
+        var order = new List<NetworkNode>(network.Nodes.Count);
+        while (ready.TryDequeue(out var node, out _))
+        {
+            order.Add(node);
+            if (!readers.TryGetValue(node.Name, out var list)) continue;
+            foreach (var reader in list)
+            {
+                if (--waiting[reader.Name] == 0) ready.Enqueue(reader, index[reader.Name]);
+            }
+        }
+        if (order.Count < network.Nodes.Count)
+        {
+            var stuck = network.Nodes.Where(n => waiting[n.Name] > 0).Select(n => $"'{n.Name}' ({n.Place})").Take(8);
+            throw new CnnShapeException($"the network has a cycle: {string.Join(", ", stuck)} wait on each other through their from: references.");
+        }
+        return order;
+    }
+
+    /// <summary>Merges: broadcasting for element-wise ops (sizes equal or 1, aligned from the right); torch.cat for Concat.</summary>
+    internal static Shape Merge(MergeNode node, List<Shape> shapes)
+    {
+        if (shapes.Count < 2 && node.Kind != MergeKind.Concat) throw new CnnShapeException($"{node.Kind} needs at least two inputs.");
+        if (node.Kind == MergeKind.Concat)
+        {
+            var first = shapes[0];
+            int dim = Dims.Wrap(node.Dim, first.Rank, "Concat", "dim");
+            var dims = first.ToArray();
+            for (int s = 1; s < shapes.Count; s++)
+            {
+                var other = shapes[s];
+                bool ok = other.Rank == first.Rank;
+                for (int a = 0; ok && a < first.Rank; a++) ok = a == dim || other[a] == first[a];
+                if (!ok) throw new CnnShapeException($"torch.cat along dim {dim} needs every other dimension equal, but '{node.Inputs[0]}' is {first} and '{node.Inputs[s]}' is {other}.");
+                dims[dim] = Checked.Add(dims[dim], other[dim], "the concatenated size");
+            }
+            return Shape.Own(dims);
+        }
+        int rank = shapes.Max(s => s.Rank);
+        var result = new long[rank];
+        for (int a = 0; a < rank; a++)
+        {
+            long size = 1;
+            for (int s = 0; s < shapes.Count; s++)
+            {
+                var sh = shapes[s];
+                int k = sh.Rank - rank + a;
+                long d = k >= 0 ? sh[k] : 1;
+                if (d == size || d == 1) continue;
+                if (size == 1) { size = d; continue; }
+                throw new CnnShapeException($"the shapes do not broadcast: '{node.Inputs[0]}' is {shapes[0]} and '{node.Inputs[s]}' is {sh} (dimension {a} of the result: {size} vs {d}; sizes must be equal or 1).");
+            }
+            result[a] = size;
+        }
+        return Shape.Own(result);
+    }
+}

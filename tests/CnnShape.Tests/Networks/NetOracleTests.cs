@@ -1,0 +1,89 @@
+using System.Text.Json;
+using CnnShape.Formats;
+using CnnShape.Networks;
+using CnnShape.ReceptiveFields;
+using CnnShape.Shapes;
+
+namespace CnnShape.Tests.Networks;
+
+public class NetOracleTests
+{
+    /// <summary>The input interval unit <paramref name="unit"/> sees along one axis, clipped to the image; null when it sees only padding.</summary>
+    private static long[]? Clipped(AxisField f, long unit, long inputSize)
+    {
+        var first = f.Start + f.Jump * unit;
+        var last = first + f.Size - 1;
+        long lo = Math.Max(0, first.Ceiling()), hi = Math.Min(inputSize - 1, last.Floor());
+        return lo <= hi ? [lo, hi] : null;
+    }
+
+    private static string Check(JsonElement c)
+    {
+        string file = c.GetProperty("kind").GetString() == "yaml" ? "net.yaml" : "model.txt";
+        var input = Shape.Of(OracleCases.Dims(c.GetProperty("input")));
+        NetworkReport report;
+        try
+        {
+            report = NetworkAnalyzer.Analyze(NetworkText.Read(c.GetProperty("text").GetString()!, file), input);
+        }
+        catch (CnnShapeException e)
+        {
+            return c.TryGetProperty("error", out _) ? "" : $"refused: {e.Message}";
+        }
+        if (c.TryGetProperty("error", out var error)) return $"PyTorch refused ({error.GetString()}) but cnnshape answered";
+        var problems = new List<string>();
+        foreach (var layer in c.GetProperty("layers").EnumerateArray())
+        {
+            string name = layer.GetProperty("name").GetString()!;
+            var expected = Shape.Of(OracleCases.Dims(layer.GetProperty("output")));
+            if (!report.Tensors.TryGetValue(name, out var actual)) problems.Add($"no tensor '{name}'");
+            else if (!actual.Shape.Equals(expected)) problems.Add($"'{name}': expected {expected}, got {actual.Shape}");
+        }
+        if (c.TryGetProperty("rf", out var rf))
+        {
+            if (rf.TryGetProperty("input", out var rfInput))
+            {
+                // the field is measured on an input enlarged until it keeps clear of the borders
+                input = Shape.Of(OracleCases.Dims(rfInput));
+                report = NetworkAnalyzer.Analyze(NetworkText.Read(c.GetProperty("text").GetString()!, file), input);
+            }
+            var field = report.Tensors[report.Outputs[0]].Field;
+            if (rf.TryGetProperty("global", out _))
+            {
+                if (field is not GlobalField) problems.Add($"expected a global field, got {field}");
+            }
+            else if (field is not SpatialField s) problems.Add($"expected a spatial field, got {field}");
+            else
+            {
+                var unit = OracleCases.Dims(rf.GetProperty("unit"));
+                var regions = rf.GetProperty("region").EnumerateArray().ToList();
+                for (int a = 0; a < s.Axes.Length; a++)
+                {
+                    var predicted = Clipped(s.Axes[a], unit[a], input[2 + a]);
+                    if (predicted is not null && predicted[1] - predicted[0] + 1 != s.Axes[a].Size) problems.Add($"axis {a}: the predicted field [{predicted[0]}, {predicted[1]}] is clipped");
+                    var measured = regions[a].ValueKind == JsonValueKind.Null ? null : OracleCases.Dims(regions[a]);
+                    string p = predicted is null ? "nothing" : $"[{predicted[0]}, {predicted[1]}]";
+                    string m = measured is null ? "nothing" : $"[{measured[0]}, {measured[1]}]";
+                    if (p != m) problems.Add($"axis {a} unit {unit[a]}: measured {m}, predicted {p} (size {s.Axes[a].Size}, jump {s.Axes[a].Jump}, start {s.Axes[a].Start})");
+                }
+            }
+        }
+        return string.Join("; ", problems);
+    }
+
+    [Fact]
+    public void Every_generated_network_agrees_with_PyTorch_in_shapes_and_measured_receptive_fields()
+    {
+        var failures = new List<string>();
+        int count = 0, fields = 0;
+        foreach (var c in OracleCases.Read("nets.jsonl"))
+        {
+            count++;
+            if (c.TryGetProperty("rf", out _)) fields++;
+            string problem = Check(c);
+            if (problem.Length > 0) failures.Add($"net {c.GetProperty("id").GetInt32()} ({c.GetProperty("kind").GetString()}): {problem}");
+        }
+        Assert.True(count >= 150 && fields >= 150, $"{count} nets, {fields} measured fields");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} nets disagree:\n" + string.Join("\n", failures.Take(25)));
+    }
+}
