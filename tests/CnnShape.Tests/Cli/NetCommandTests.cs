@@ -1,0 +1,123 @@
+using System.Text.Json;
+
+namespace CnnShape.Tests.Cli;
+
+public class NetCommandTests
+{
+    private static string Write(string name, string text)
+    {
+        var dir = Directory.CreateTempSubdirectory("cnnshape-net");
+        var path = Path.Combine(dir.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Residual = """
+        # a residual block
+        input: 1x8x16x16
+        layers:
+          - conv1: Conv2d(8, 8, 3, padding=1, bias=False)
+          - bn1: BatchNorm2d(8)
+          - relu1: ReLU()
+          - conv2: Conv2d(8, 8, 3, padding=1, bias=False)
+          - sum: {add: [conv2, input]}
+          - out: ReLU()
+        """;
+
+    [Fact]
+    public void Json_holds_the_contract_fields_with_names_shapes_and_fields()
+    {
+        var r = CliRunner.Run("net", Write("block.yaml", Residual), "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        var root = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal([1, 8, 16, 16], root.GetProperty("input").EnumerateArray().Select(x => x.GetInt64()));
+        Assert.Equal(["conv1", "bn1", "relu1", "conv2", "sum", "out"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        Assert.Equal("Add", root.GetProperty("layers")[4].GetProperty("type").GetString());
+        Assert.True(root.GetProperty("tensors").TryGetProperty("input", out _));
+        var rf = root.GetProperty("outputs").GetProperty("out").GetProperty("rf");
+        // two 3×3 convolutions (union with the identity path): 5 pixels, starting 2 before the image
+        Assert.Equal([5, 5], rf.GetProperty("size").EnumerateArray().Select(x => x.GetInt64()));
+        Assert.Equal([-2, -2], rf.GetProperty("start").EnumerateArray().Select(x => x.GetInt64()));
+    }
+
+    [Fact]
+    public void Input_option_overrides_the_declared_input()
+    {
+        var r = CliRunner.Run("net", Write("block.yaml", Residual), "--input", "2x8x9x9", "--json");
+
+        Assert.Equal([2, 8, 9, 9], JsonDocument.Parse(r.Stdout).RootElement.GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
+    }
+
+    [Fact]
+    public void A_shape_mismatch_at_a_merge_names_the_node_and_both_shapes()
+    {
+        var r = CliRunner.Run("net", Write("bad.yaml", Residual.Replace("padding=1, bias=False)\n  - sum", "bias=False)\n  - sum")));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("bad.yaml:8: merge 'sum'", r.Stderr);
+        Assert.Contains("'conv2' is [1, 8, 14, 14] and 'input' is [1, 8, 16, 16]", r.Stderr);
+    }
+
+    [Fact]
+    public void Cycles_and_unknown_names_are_refused_with_their_lines()
+    {
+        var cycle = CliRunner.Run("net", Write("cycle.yaml", "input: 1x3x8x8\nlayers:\n  - a: {layer: ReLU(), from: b}\n  - b: {layer: ReLU(), from: a}\n"));
+        var unknown = CliRunner.Run("net", Write("unknown.yaml", "input: 1x3x8x8\nlayers:\n  - a: {layer: ReLU(), from: inptu}\n"));
+
+        Assert.Equal(2, cycle.ExitCode);
+        Assert.Contains("the network has a cycle: 'a' (cycle.yaml:3), 'b' (cycle.yaml:4)", cycle.Stderr);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("unknown.yaml:3: 'a' reads 'inptu', which no layer defines (did you mean 'input'?)", unknown.Stderr);
+    }
+
+    [Fact]
+    public void A_custom_module_in_printed_text_is_refused_with_the_two_formats_that_can_express_it()
+    {
+        var text = "ResNet(\n  (conv1): Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)\n  (layer1): Sequential(\n    (0): BasicBlock(\n      (conv1): Conv2d(64, 64, kernel_size=(3, 3))\n    )\n  )\n)\n";
+        var r = CliRunner.Run("net", Write("resnet.txt", text), "--input", "1x3x64x64");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("resnet.txt:1: the model is a 'ResNet', not an nn.Sequential", r.Stderr);
+        Assert.Contains("YAML format", r.Stderr);
+        Assert.Contains("ONNX", r.Stderr);
+    }
+
+    [Theory]
+    [InlineData("model.txt", "Sequential(\n  (0): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))\n", "the model ends before its last ')'")]
+    [InlineData("model.txt", "Sequential(\n  (0): Conv2d(3, 8, kernel_size=(3, 3)\n)\n", "model.txt:2: layer `Conv2d(3, 8, kernel_size=(3, 3)`")]
+    [InlineData("net.yaml", "input: 1x3x8x8\nlayers:\n  - a: [1, 2\n", "net.yaml:4: not valid YAML")]
+    [InlineData("net.yaml", "input: 1x3x8x8\nlayers:\n  - a: {add: [input]}\n", "net.yaml:3: 'add' needs a list of at least two names")]
+    [InlineData("net.yaml", "input: 1x3x8x8\nlayerz: []\n", "net.yaml:2: unknown key 'layerz'")]
+    [InlineData("lines.txt", "Conv2d(3, 8, 3)\nConv2d(9, 8, 3)\n", "lines.txt:2: layer '1' `Conv2d(9, 8, 3)` on 0 [1, 8, 30, 30]")]
+    public void Malformed_files_are_refused_naming_file_line_and_problem(string name, string text, string expected)
+    {
+        var r = CliRunner.Run("net", Write(name, text), "--input", "1x3x32x32");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+    }
+
+    [Fact]
+    public void Unit_option_prints_the_region_one_output_unit_sees()
+    {
+        var r = CliRunner.Run("net", Write("lines.txt", "input: 1x1x10x10\nConv2d(1, 1, 3, padding=1)\nMaxPool2d(2)\n"), "--unit", "0,4");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("axis 0: input [-1, 2] unclipped; [0, 2] inside the image (size 10)", r.Stdout);
+        Assert.Contains("axis 1: input [7, 10] unclipped; [7, 9] inside the image (size 10)", r.Stdout);
+    }
+
+    [Fact]
+    public void A_hundred_thousand_layer_network_is_analysed_without_overflowing_the_stack()
+    {
+        var lines = new System.Text.StringBuilder("input: 1x4x8x8\n");
+        for (int i = 0; i < 100_000; i++) lines.Append(i % 2 == 0 ? "Conv2d(4, 4, 3, padding=1)\n" : "ReLU()\n");
+
+        var r = CliRunner.Run("net", Write("deep.txt", lines.ToString()), "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        var rf = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("outputs").GetProperty("99999").GetProperty("rf");
+        Assert.Equal(100_001, rf.GetProperty("size")[0].GetInt64());
+    }
+}
