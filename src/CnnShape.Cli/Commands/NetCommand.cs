@@ -49,14 +49,16 @@ internal static class NetCommand
     internal static NetworkReport Analyze(string path, string? inputText)
     {
         if (!File.Exists(path)) throw new CnnShapeException($"{path}: no such file.");
+        var shape = inputText is null ? null : Shape.Parse(inputText);
         if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            throw new CnnShapeException($"{path}: ONNX import is not implemented yet; describe the network as PyTorch's print(model) text or in cnnshape's YAML format.");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var model = Formats.Onnx.OnnxReader.Read(stream, Path.GetFileName(path));
+            return Formats.Onnx.OnnxAnalyzer.Analyze(model, Path.GetFileName(path), shape);
         }
         var info = new FileInfo(path);
         if (info.Length > 64L << 20) throw new CnnShapeException($"{path}: the file is {info.Length >> 20} MB; network text files are limited to 64 MB.");
         var network = NetworkText.Read(File.ReadAllText(path), Path.GetFileName(path));
-        var shape = inputText is null ? null : Shape.Parse(inputText);
         return NetworkAnalyzer.Analyze(network, shape);
     }
 }

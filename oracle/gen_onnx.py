@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""Oracle for ONNX import: torchvision models exported by Debian's python3-torch with export_params=False (no weights,
+files of a few KB), with the shapes onnx.shape_inference knows for every tensor and PyTorch's own output shape.
+
+Writes tests/CnnShape.Tests/Oracle/onnx/<name>.onnx and onnx.jsonl:
+  {"file": ..., "input": [...], "output": [...] (PyTorch), "tensors": {name: [dims]} (onnx.shape_inference)}
+"""
+import io, json, os, warnings
+import torch
+import torchvision.models as tvm
+import onnx
+from onnx import shape_inference
+
+warnings.filterwarnings("ignore")
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "tests", "CnnShape.Tests", "Oracle")
+
+MODELS = [
+    ("alexnet", lambda: tvm.alexnet(), [224]),
+    ("vgg11", lambda: tvm.vgg11(), [224]),
+    ("resnet18", lambda: tvm.resnet18(), [224, 97]),
+    ("resnext50_32x4d", lambda: tvm.resnext50_32x4d(), [128]),
+    ("mobilenet_v2", lambda: tvm.mobilenet_v2(), [224, 150]),
+    ("mobilenet_v3_small", lambda: tvm.mobilenet_v3_small(), [224]),
+    ("squeezenet1_0", lambda: tvm.squeezenet1_0(), [224, 113]),
+    ("shufflenet_v2_x0_5", lambda: tvm.shufflenet_v2_x0_5(), [224]),
+    ("mnasnet0_5", lambda: tvm.mnasnet0_5(), [224]),
+    ("densenet121", lambda: tvm.densenet121(), [96]),
+    ("googlenet", lambda: tvm.googlenet(aux_logits=False, init_weights=False), [224]),
+    ("efficientnet_b0", lambda: tvm.efficientnet_b0(), [224]),
+    ("regnet_x_400mf", lambda: tvm.regnet_x_400mf(), [224]),
+]
+
+
+def dims_of(vi):
+    t = vi.type.tensor_type
+    if not t.HasField("shape"):
+        return None
+    out = []
+    for d in t.shape.dim:
+        if d.HasField("dim_value"):
+            out.append(d.dim_value)
+        else:
+            return None
+    return out
+
+
+def main():
+    cases = []
+    for name, make, sizes in MODELS:
+        model = make().eval()
+        for size in sizes:
+            shape = [1, 3, size, size]
+            x = torch.zeros(*shape)
+            with torch.no_grad():
+                y = model(x)
+            f = io.BytesIO()
+            try:
+                torch.onnx.export(model, x, f, export_params=False, opset_version=13, input_names=["input"], output_names=["output"])
+            except Exception as e:
+                print(name, size, "not exportable:", str(e).splitlines()[0][:100])
+                continue
+            data = f.getvalue()
+            file = f"{name}_{size}.onnx"
+            with open(os.path.join(OUT, "onnx", file), "wb") as fh:
+                fh.write(data)
+            inferred = shape_inference.infer_shapes(onnx.load_from_string(data))
+            tensors = {}
+            for vi in list(inferred.graph.value_info) + list(inferred.graph.output) + list(inferred.graph.input):
+                d = dims_of(vi)
+                if d is not None:
+                    tensors[vi.name] = d
+            cases.append({"file": file, "input": shape, "output": list(y.shape), "tensors": tensors, "nodes": len(inferred.graph.node)})
+            print(file, len(data), "bytes", len(tensors), "tensors")
+    with open(os.path.join(OUT, "onnx.jsonl"), "w") as fh:
+        for c in cases:
+            fh.write(json.dumps(c) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+using CnnShape.Formats.Onnx;
+using CnnShape.Shapes;
+
+namespace CnnShape.Tests.Networks;
+
+public class OnnxOracleTests
+{
+    [Fact]
+    public void Every_tensor_of_the_torchvision_exports_agrees_with_onnx_shape_inference_and_the_output_with_PyTorch()
+    {
+        var failures = new List<string>();
+        int models = 0, tensors = 0;
+        foreach (var c in OracleCases.Read("onnx.jsonl"))
+        {
+            models++;
+            string file = c.GetProperty("file").GetString()!;
+            using var stream = File.OpenRead(OracleCases.PathOf(Path.Combine("onnx", file)));
+            NetworkReportOrError(file, stream, c, failures, ref tensors);
+        }
+        Assert.True(models >= 10, $"{models} models");
+        Assert.True(failures.Count == 0, $"{failures.Count} disagreements over {tensors} tensors in {models} models:\n" + string.Join("\n", failures.Take(30)));
+    }
+
+    private static void NetworkReportOrError(string file, Stream stream, System.Text.Json.JsonElement c, List<string> failures, ref int tensors)
+    {
+        CnnShape.Networks.NetworkReport report;
+        try
+        {
+            report = OnnxAnalyzer.Analyze(OnnxReader.Read(stream, file), file);
+        }
+        catch (CnnShapeException e)
+        {
+            failures.Add($"{file}: refused: {e.Message}");
+            return;
+        }
+        foreach (var w in report.Warnings) failures.Add($"{file}: {w}");
+        var pytorch = Shape.Of(OracleCases.Dims(c.GetProperty("output")));
+        var ours = report.Tensors[report.Outputs[0]].Shape;
+        if (!ours.Equals(pytorch)) failures.Add($"{file}: output {ours}, PyTorch {pytorch}");
+        foreach (var t in c.GetProperty("tensors").EnumerateObject())
+        {
+            tensors++;
+            var expected = Shape.Of(OracleCases.Dims(t.Value));
+            if (!report.Tensors.TryGetValue(t.Name, out var actual)) failures.Add($"{file}: tensor '{t.Name}' missing (onnx: {expected})");
+            else if (!actual.Shape.Equals(expected)) failures.Add($"{file}: tensor '{t.Name}': onnx {expected}, cnnshape {actual.Shape}");
+        }
+    }
+}
