@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using CnnShape.Cli.Commands;
 using CnnShape.Cli.Rendering;
+using CnnShape.Formats.Json;
 
 namespace CnnShape.Cli;
 
@@ -79,6 +80,7 @@ public static class Cli
         root.Subcommands.Add(LayersCommand.Build(output));
         root.Subcommands.Add(PadCommand.Build(output));
         root.Subcommands.Add(NetCommand.Build(output));
+        root.Subcommands.Add(ServeCommand.Build(output));
         return root;
     }
 }

@@ -1,4 +1,5 @@
 using CnnShape.Cli.Rendering;
+using CnnShape.Formats.Json;
 using CnnShape.Shapes;
 using Spectre.Console;
 

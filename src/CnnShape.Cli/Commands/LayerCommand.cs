@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using CnnShape.Cli.Rendering;
+using CnnShape.Formats.Json;
 using CnnShape.Layers;
 using CnnShape.Shapes;
 

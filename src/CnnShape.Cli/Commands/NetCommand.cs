@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CnnShape.Cli.Rendering;
 using CnnShape.Formats;
+using CnnShape.Formats.Json;
 using CnnShape.Networks;
 using CnnShape.ReceptiveFields;
 using CnnShape.Shapes;

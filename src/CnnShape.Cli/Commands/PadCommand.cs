@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CnnShape.Cli.Rendering;
+using CnnShape.Formats.Json;
 using CnnShape.Solvers;
 
 namespace CnnShape.Cli.Commands;
@@ -57,25 +58,9 @@ internal static class PadCommand
         _ => throw new CnnShapeException($"pad: --convention must be pytorch, tf, onnx-upper or onnx-lower, got '{text}'."),
     };
 
-    internal static string WindowJson(PaddingAnswer a) => JsonOut.Write(w =>
-    {
-        w.WriteStartObject();
-        if (a.Symmetric is long sym) w.WriteNumber("symmetric", sym);
-        else w.WriteNull("symmetric");
-        w.WriteNumber("before", a.Before);
-        w.WriteNumber("after", a.After);
-        w.WriteNumber("total_min", a.SmallestTotal);
-        w.WriteNumber("total_max", a.LargestTotal);
-        w.WriteEndObject();
-    });
+    internal static string WindowJson(PaddingAnswer a) => PadJson.Window(a);
 
-    internal static string TransposedJson(TransposedPaddingAnswer a) => JsonOut.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteNumber("padding", a.Padding);
-        w.WriteNumber("output_padding", a.OutputPadding);
-        w.WriteEndObject();
-    });
+    internal static string TransposedJson(TransposedPaddingAnswer a) => PadJson.Transposed(a);
 
     private static string ExplainWindow(long n, long m, long k, long s, long d, PaddingAnswer a, SplitConvention split)
     {

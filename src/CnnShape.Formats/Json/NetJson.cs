@@ -2,11 +2,12 @@ using System.Text.Json;
 using CnnShape.Networks;
 using CnnShape.ReceptiveFields;
 
-namespace CnnShape.Cli.Rendering;
+namespace CnnShape.Formats.Json;
 
 /// <summary>The <c>net</c> JSON document of CONTRACT.md.</summary>
-internal static class NetJson
+public static class NetJson
 {
+    /// <summary>See the class summary.</summary>
     public static string Render(NetworkReport report) => JsonOut.Write(w =>
     {
         w.WriteStartObject();
@@ -51,6 +52,7 @@ internal static class NetJson
         w.WriteEndObject();
     });
 
+    /// <summary>See the class summary.</summary>
     public static void Field(Utf8JsonWriter w, ReceptiveField field)
     {
         switch (field)

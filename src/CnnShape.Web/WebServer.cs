@@ -1,0 +1,214 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using CnnShape.Formats;
+using CnnShape.Formats.Json;
+using CnnShape.Formats.Onnx;
+using CnnShape.Networks;
+using CnnShape.Shapes;
+using CnnShape.Solvers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CnnShape.Web;
+
+/// <summary>
+/// The local web page and its JSON API. A thin shell: it reads requests, calls the same engine as the CLI, and writes
+/// JSON. Nothing in a request reaches the file system; bodies are limited (1 MB of text, 64 MB for an ONNX upload).
+/// </summary>
+public static class WebServer
+{
+    /// <summary>Largest text request body (layer, network text, padding).</summary>
+    public const int TextLimit = 1 << 20;
+    /// <summary>Largest ONNX upload.</summary>
+    public const long OnnxLimit = 64L << 20;
+
+    /// <summary>Builds the server bound to <paramref name="host"/>:<paramref name="port"/> (port 0 picks a free one).</summary>
+    public static WebApplication Build(string host, int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = OnnxLimit;
+            var address = host is "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var ip) ? ip : throw new CnnShapeException($"--host must be an IP address or localhost, got '{host}'.");
+            k.Listen(address, port);
+        });
+        var app = builder.Build();
+        app.MapGet("/", c => Asset(c, "index.html", "text/html; charset=utf-8"));
+        app.MapGet("/app.js", c => Asset(c, "app.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/app.css", c => Asset(c, "app.css", "text/css; charset=utf-8"));
+        app.MapPost("/api/layer", c => Answer(c, TextLimit, LayerApi));
+        app.MapPost("/api/net", c => Answer(c, TextLimit, NetApi));
+        app.MapPost("/api/pad", c => Answer(c, TextLimit, PadApi));
+        app.MapPost("/api/onnx", c => AnswerBytes(c, OnnxLimit, OnnxApi));
+        return app;
+    }
+
+    /// <summary>The URL the server listens on, once started.</summary>
+    public static string Url(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "localhost", StringComparison.Ordinal) + "/";
+
+    private static async Task Send(HttpContext context, int status, string type, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = type;
+        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        await context.Response.WriteAsync(body, Encoding.UTF8);
+    }
+
+    private static async Task Asset(HttpContext context, string name, string type)
+    {
+        using var stream = typeof(WebServer).Assembly.GetManifestResourceStream("wwwroot/" + name) ?? throw new InvalidOperationException(name);
+        using var reader = new StreamReader(stream);
+        await Send(context, 200, type, await reader.ReadToEndAsync());
+    }
+
+    private const string Json = "application/json; charset=utf-8";
+
+    private static Task Error(HttpContext context, string message, int status = 400) => Send(context, status, Json, JsonOut.Error(message));
+
+    private static async Task Answer(HttpContext context, int limit, Func<JsonElement, string> handle)
+    {
+        var bytes = await ReadBody(context, limit);
+        if (bytes is null)
+        {
+            await Error(context, $"the request body is larger than {limit / 1024} KB.", 413);
+            return;
+        }
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 }); }
+        catch (JsonException e)
+        {
+            await Error(context, $"the request body is not JSON: {e.Message}");
+            return;
+        }
+        string answer;
+        using (doc)
+        {
+            try
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new CnnShapeException("the request body must be a JSON object.");
+                answer = handle(doc.RootElement);
+            }
+            catch (CnnShapeException e)
+            {
+                await Error(context, e.Message);
+                return;
+            }
+            catch (OverflowException)
+            {
+                await Error(context, "a number overflows 64-bit arithmetic; cnnshape refuses rather than give a wrong number.");
+                return;
+            }
+        }
+        await Send(context, 200, Json, answer);
+    }
+
+    private static async Task AnswerBytes(HttpContext context, long limit, Func<byte[], IQueryCollection, string> handle)
+    {
+        var bytes = await ReadBody(context, limit);
+        if (bytes is null)
+        {
+            await Error(context, $"the upload is larger than {limit >> 20} MB.", 413);
+            return;
+        }
+        string answer;
+        try
+        {
+            answer = handle(bytes, context.Request.Query);
+        }
+        catch (CnnShapeException e)
+        {
+            await Error(context, e.Message);
+            return;
+        }
+        catch (OverflowException)
+        {
+            await Error(context, "a number overflows 64-bit arithmetic.");
+            return;
+        }
+        await Send(context, 200, Json, answer);
+    }
+
+    private static async Task<byte[]?> ReadBody(HttpContext context, long limit)
+    {
+        if (context.Request.ContentLength > limit) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit) return null;
+        }
+        return buffer.ToArray();
+    }
+
+    private static string String(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new CnnShapeException($"\"{name}\" must be a string.");
+
+    private static Shape? OptionalShape(JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.String) return v.GetString()!.Trim().Length == 0 ? null : Shape.Parse(v.GetString()!);
+        if (v.ValueKind != JsonValueKind.Array) throw new CnnShapeException($"\"{name}\" must be an array of integers.");
+        var dims = new List<long>();
+        foreach (var d in v.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long x)) throw new CnnShapeException($"\"{name}\" must hold integers, got {d.GetRawText()}.");
+            dims.Add(x);
+        }
+        return Shape.Of([.. dims]);
+    }
+
+    private static long Long(JsonElement body, string name, long? fallback)
+    {
+        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return fallback ?? throw new CnnShapeException($"\"{name}\" is required.");
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long x)) return x;
+        if (v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), out x)) return x;
+        throw new CnnShapeException($"\"{name}\" must be an integer.");
+    }
+
+    /// <summary><c>{"layer", "input"}</c> → <c>{"output", "params", "macs", "steps"}</c>, exactly as the CLI answers.</summary>
+    internal static string LayerApi(JsonElement body)
+    {
+        string text = String(body, "layer");
+        var shape = OptionalShape(body, "input") ?? throw new CnnShapeException("\"input\" is required: an array of integers such as [1, 3, 224, 224].");
+        return JsonOut.LayerAnswer(LayerEngine.Apply(text, shape), withSteps: true);
+    }
+
+    /// <summary><c>{"text", "input"?, "format"?}</c> → the net JSON of CONTRACT.md.</summary>
+    internal static string NetApi(JsonElement body)
+    {
+        string text = String(body, "text");
+        string format = body.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "auto";
+        string name = format switch { "yaml" => "network.yaml", "printed" or "lines" or "auto" => "network.txt", _ => throw new CnnShapeException($"\"format\" must be auto, yaml, printed or lines, got '{format}'.") };
+        var network = NetworkText.Read(text, name);
+        return NetJson.Render(NetworkAnalyzer.Analyze(network, OptionalShape(body, "input")));
+    }
+
+    /// <summary>The ONNX bytes as the body; <c>?input=1x3x224x224</c> optional.</summary>
+    internal static string OnnxApi(byte[] bytes, IQueryCollection query)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        var model = OnnxReader.Read(stream, "upload.onnx");
+        string? input = query["input"];
+        return NetJson.Render(OnnxAnalyzer.Analyze(model, "upload.onnx", string.IsNullOrWhiteSpace(input) ? null : Shape.Parse(input)));
+    }
+
+    /// <summary><c>{"input", "output", "kernel", "stride"?, "dilation"?, "transposed"?}</c> → the pad JSON of CONTRACT.md.</summary>
+    internal static string PadApi(JsonElement body)
+    {
+        long n = Long(body, "input", null), m = Long(body, "output", null), k = Long(body, "kernel", null);
+        long s = Long(body, "stride", 1), d = Long(body, "dilation", 1);
+        bool transposed = body.TryGetProperty("transposed", out var t) && t.ValueKind == JsonValueKind.True;
+        return transposed ? PadJson.Transposed(PaddingSolver.Transposed(n, m, k, s, d)) : PadJson.Window(PaddingSolver.Window(n, m, k, s, d));
+    }
+}

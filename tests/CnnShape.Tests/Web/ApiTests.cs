@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace CnnShape.Tests.Web;
+
+public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private async Task<(HttpStatusCode Status, JsonElement Body)> Post(string path, string json)
+    {
+        var response = await server.Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public void The_server_listens_on_loopback_only()
+    {
+        Assert.StartsWith("http://127.0.0.1:", server.Url);
+    }
+
+    [Fact]
+    public async Task The_page_is_served_with_its_assets_and_no_external_links()
+    {
+        var html = await server.Client.GetStringAsync("/");
+        var js = await server.Client.GetStringAsync("/app.js");
+        var css = await server.Client.GetStringAsync("/app.css");
+
+        Assert.Contains("<script src=\"/app.js\">", html);
+        Assert.Contains("/api/layer", js);
+        Assert.NotEmpty(css);
+        // Everything is local: no script, style, image or fetch from another host (the SVG namespace URI is only a name).
+        foreach (var external in new[] { "src=\"http", "href=\"http", "url(http", "@import", "fetch(\"http", "//cdn" })
+        {
+            Assert.DoesNotContain(external, html + js + css);
+        }
+    }
+
+    [Fact]
+    public async Task Api_layer_answers_the_output_with_the_arithmetic()
+    {
+        var (status, body) = await Post("/api/layer", "{\"layer\": \"nn.Conv2d(3, 64, 7, stride=2, padding=3)\", \"input\": [1, 3, 224, 224]}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([1, 64, 112, 112], body.GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
+        Assert.Equal("⌊(224 + 2·3 − 1·(7−1) − 1)/2⌋ + 1 = 112", body.GetProperty("steps")[0].GetProperty("formula").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"layer\": \"MaxPool2d(2, padding=2)\", \"input\": [1, 3, 8, 8]}", "more than half of the kernel size")]
+    [InlineData("{\"layer\": \"nn.Conv2d(3, 64, 7\", \"input\": [1, 3, 8, 8]}", "column 19")]
+    [InlineData("{\"layer\": 5, \"input\": [1, 3, 8, 8]}", "\"layer\" must be a string")]
+    [InlineData("{\"layer\": \"ReLU()\"}", "\"input\" is required")]
+    [InlineData("{\"layer\": \"ReLU()\", \"input\": [1, \"a\"]}", "\"input\" must hold integers")]
+    [InlineData("[1, 2]", "must be a JSON object")]
+    [InlineData("not json", "not JSON")]
+    public async Task Api_layer_answers_400_with_a_json_error_where_the_cli_exits_2(string json, string expected)
+    {
+        var (status, body) = await Post("/api/layer", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(expected, body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Api_net_and_api_pad_use_the_contract_json()
+    {
+        var (netStatus, net) = await Post("/api/net", JsonSerializer.Serialize(new Dictionary<string, object> { ["text"] = "Conv2d(3, 8, 3, padding=1)\nMaxPool2d(2)\n", ["input"] = new[] { 1, 3, 16, 16 } }, JsonContext.Default.DictionaryStringObject));
+        var (padStatus, pad) = await Post("/api/pad", "{\"input\": 32, \"output\": 16, \"kernel\": 3, \"stride\": 2}");
+
+        Assert.Equal(HttpStatusCode.OK, netStatus);
+        Assert.Equal([1, 8, 8, 8], net.GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
+        Assert.Equal(4, net.GetProperty("layers")[1].GetProperty("rf").GetProperty("size")[0].GetInt64());
+        Assert.Equal(HttpStatusCode.OK, padStatus);
+        Assert.Equal(1, pad.GetProperty("symmetric").GetInt64());
+    }
+
+    [Fact]
+    public async Task Api_net_errors_name_the_line()
+    {
+        var (status, body) = await Post("/api/net", "{\"text\": \"Conv2d(3, 8, 3)\\nConv2dd(8, 8, 3)\\n\", \"input\": [1, 3, 16, 16]}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("network.txt:2: ", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Api_onnx_analyses_an_upload_and_refuses_garbage()
+    {
+        var bytes = await File.ReadAllBytesAsync(OracleCases.PathOf(Path.Combine("onnx", "alexnet_224.onnx")));
+        var ok = await server.Client.PostAsync("/api/onnx", new ByteArrayContent(bytes));
+        var bad = await server.Client.PostAsync("/api/onnx", new ByteArrayContent(Encoding.UTF8.GetBytes("definitely not onnx")));
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains("\"output\":[1,1000]", await ok.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("upload.onnx", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_text_body_over_one_megabyte_is_refused()
+    {
+        var big = "{\"layer\": \"" + new string(' ', 1_100_000) + "ReLU()\", \"input\": [1]}";
+        var (status, body) = await Post("/api/layer", big);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Contains("larger than", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Two_thousand_requests_at_fifty_concurrent_all_succeed()
+    {
+        int failures = 0;
+        using var gate = new SemaphoreSlim(50);
+        var tasks = Enumerable.Range(0, 2000).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var json = $"{{\"layer\": \"Conv2d(3, 8, {1 + i % 5}, stride={1 + i % 3})\", \"input\": [1, 3, {16 + i % 40}, 20]}}";
+                var response = await server.Client.PostAsync("/api/layer", new StringContent(json, Encoding.UTF8, "application/json"));
+                if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref failures);
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref failures);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+
+        await Task.WhenAll(tasks);
+
+        Assert.Equal(0, failures);
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, object>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(int[]))]
+internal sealed partial class JsonContext : System.Text.Json.Serialization.JsonSerializerContext;
