@@ -29,7 +29,7 @@ public static class PrintedModelReader
         {
             string line = lines[i].Trim();
             string place = $"{fileName}:{i + 1}";
-            if (line.Length == 0) continue;
+            if (line.Length == 0 || stack.Count == 0 && top is null && line.StartsWith('#')) continue;
             if (top is not null) throw new CnnShapeException($"{place}: text after the end of the model ('{Short(line)}').");
             if (line == ")")
             {
