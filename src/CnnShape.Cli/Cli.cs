@@ -81,6 +81,7 @@ public static class Cli
         root.Subcommands.Add(PadCommand.Build(output));
         root.Subcommands.Add(NetCommand.Build(output));
         root.Subcommands.Add(ServeCommand.Build(output));
+        root.Subcommands.Add(SizesCommand.Build(output));
         return root;
     }
 }

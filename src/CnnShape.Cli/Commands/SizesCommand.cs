@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Text;
+using CnnShape.Formats;
+using CnnShape.Formats.Json;
+using CnnShape.Networks;
+using CnnShape.Shapes;
+using CnnShape.Solvers;
+
+namespace CnnShape.Cli.Commands;
+
+/// <summary><c>cnnshape sizes FILE</c>: which input sizes, per spatial axis, a network accepts.</summary>
+internal static class SizesCommand
+{
+    public static Command Build(TextWriter output)
+    {
+        var file = new Argument<string>("file") { Description = "A network (print(model) text, YAML or layer lines)." };
+        var input = new Option<string?>("--input", "-i") { Description = "The base input shape (the varied axis is replaced)." };
+        var axis = new Option<int?>("--axis") { Description = "The tensor dimension to vary (default: every spatial axis)." };
+        var from = new Option<long>("--from") { Description = "Smallest size tried (default 1).", DefaultValueFactory = _ => 1 };
+        var to = new Option<long>("--to") { Description = "Largest size tried (default 1024).", DefaultValueFactory = _ => 1024 };
+        var json = new Option<bool>("--json") { Description = "Write JSON on stdout." };
+        var command = new Command("sizes", "Which input sizes a network accepts, as arithmetic progressions, with the output size as a formula.") { file, input, axis, from, to, json };
+        command.SetAction(p =>
+        {
+            string path = p.GetValue(file)!;
+            if (!File.Exists(path)) throw new CnnShapeException($"{path}: no such file.");
+            var network = NetworkText.Read(File.ReadAllText(path), Path.GetFileName(path));
+            var baseInput = p.GetValue(input) is string s ? Shape.Parse(s) : network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.");
+            var axes = p.GetValue(axis) is int a ? [a] : Enumerable.Range(2, Math.Max(0, baseInput.Rank - 2)).ToArray();
+            var answers = axes.Select(x => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to))).ToList();
+            output.Write(p.GetValue(json) ? Json(answers) + "\n" : Text(answers));
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static string Runs(SizeAnswer a) => a.Accepted.Count == 0 ? "none" : string.Join(", ", a.Accepted.Select(r => r.Start == r.Last ? $"{r.Start}" : $"{r.Start}, {r.Start + r.Step}, …, {r.Last} (every {r.Step})"));
+
+    private static string Text(List<SizeAnswer> answers)
+    {
+        var sb = new StringBuilder();
+        foreach (var a in answers)
+        {
+            sb.Append($"axis {a.Axis}: {a.Count} of the sizes {a.From}..{a.To} are accepted: {Runs(a)}\n");
+            if (a.Smallest is long small) sb.Append($"  smallest accepted: {small}\n");
+            if (a.OutputFormula is string f) sb.Append($"  output size along the axis: {f}\n");
+        }
+        return sb.ToString();
+    }
+
+    private static string Json(List<SizeAnswer> answers) => JsonOut.Write(w =>
+    {
+        w.WriteStartArray();
+        foreach (var a in answers)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("axis", a.Axis);
+            w.WriteNumber("from", a.From);
+            w.WriteNumber("to", a.To);
+            w.WriteNumber("count", a.Count);
+            if (a.Smallest is long s) w.WriteNumber("smallest", s);
+            else w.WriteNull("smallest");
+            w.WriteStartArray("progressions");
+            foreach (var (start, step, last) in a.Accepted)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("start", start);
+                w.WriteNumber("step", step);
+                w.WriteNumber("last", last);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (a.OutputFormula is string f) w.WriteString("output", f);
+            else w.WriteNull("output");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+using CnnShape.Arithmetic;
+using CnnShape.Layers;
+using CnnShape.Networks;
+using CnnShape.Shapes;
+
+namespace CnnShape.Solvers;
+
+/// <summary>Accepted input sizes along one axis: as arithmetic progressions, the smallest, and the output size as a formula.</summary>
+/// <param name="Axis">The tensor dimension varied.</param>
+/// <param name="From">First size tried.</param>
+/// <param name="To">Last size tried.</param>
+/// <param name="Accepted">Every accepted size, as progressions (start, step, last).</param>
+/// <param name="Count">How many sizes are accepted.</param>
+/// <param name="Smallest">The smallest accepted size, if any.</param>
+/// <param name="OutputFormula">The first output's size along the axis as a function of n (floor expression), when it is one.</param>
+public sealed record SizeAnswer(int Axis, long From, long To, IReadOnlyList<(long Start, long Step, long Last)> Accepted, long Count, long? Smallest, string? OutputFormula);
+
+/// <summary>
+/// Which input sizes a network accepts along one axis (the other dimensions kept), each candidate checked with the same
+/// rules as the engine. Layers that act on each axis separately (convolution, pooling, padding, resampling, anything that
+/// keeps the shape) run as a small integer program; a network with other layers is checked with the full engine.
+/// </summary>
+public static class SizeSolver
+{
+    private delegate long Step(long n);
+
+    [ThreadStatic]
+    private static Form? Final;
+
+    /// <summary>Tries every size from <paramref name="from"/> to <paramref name="to"/> along tensor dimension <paramref name="axis"/>.</summary>
+    public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to)
+    {
+        if (axis < 0 || axis >= baseInput.Rank) throw new CnnShapeException($"axis {axis} is not a dimension of the input {baseInput}.");
+        if (from < 1 || to < from) throw new CnnShapeException($"the range must satisfy 1 ≤ from ≤ to, got {from}..{to}.");
+        if (to - from > 100_000_000) throw new CnnShapeException($"the range {from}..{to} holds more than 100,000,000 sizes; narrow it.");
+        var order = NetworkAnalyzer.Order(network);
+        var program = Compile(order, network.InputName, baseInput, axis, out var formula);
+        var accepted = new List<long>();
+        var values = new long[order.Count];
+        var index = order.Select((node, i) => (node.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        for (long n = from; n <= to; n++)
+        {
+            bool ok;
+            if (program is not null) ok = Run(program, order, index, network.InputName, n, values);
+            else ok = Full(network, baseInput.With(axis, n));
+            if (ok) accepted.Add(n);
+        }
+        if (program is not null)
+        {
+            // The per-axis program settles the sizes; the engine re-checks the candidates for everything else
+            // (channels, ranks, training-mode statistics): all of them up to 20,000, else the first and last 1,000 and n ≤ 4.
+            bool all = accepted.Count <= 20_000;
+            accepted = accepted.Where((n, i) => !(all || i < 1000 || i >= accepted.Count - 1000 || n <= 4) || Full(network, baseInput.With(axis, n))).ToList();
+        }
+        if (program is not null && Final is { } form && accepted.Count > 0 && accepted.All(n => form.Eval(n) == n))
+        {
+            // simplified where exact: on every accepted size the formula is the identity
+            formula = $"n (exactly, on every accepted size; in general {formula})";
+        }
+        return new SizeAnswer(axis, from, to, Progressions(accepted), accepted.Count, accepted.Count > 0 ? accepted[0] : null, program is not null ? formula : null);
+    }
+
+    private static bool Full(Network network, Shape input)
+    {
+        try
+        {
+            NetworkAnalyzer.Analyze(network, input);
+            return true;
+        }
+        catch (CnnShapeException) { return false; }
+        catch (OverflowException) { return false; }
+    }
+
+    private static bool Run(Step?[] program, List<NetworkNode> order, Dictionary<string, int> index, string inputName, long n, long[] values)
+    {
+        try
+        {
+            for (int i = 0; i < order.Count; i++)
+            {
+                var node = order[i];
+                long first = node.Inputs[0] == inputName ? n : values[index[node.Inputs[0]]];
+                if (node is MergeNode m)
+                {
+                    foreach (var other in m.Inputs.Skip(1))
+                    {
+                        long v = other == inputName ? n : values[index[other]];
+                        if (m.Kind == MergeKind.Concat ? v != first : v != first && v != 1 && first != 1) return false;
+                        if (m.Kind != MergeKind.Concat && first == 1) first = v;
+                    }
+                    values[i] = first;
+                    continue;
+                }
+                long o = program[i]!(first);
+                if (o < 0) return false;
+                values[i] = o;
+            }
+            return true;
+        }
+        catch (OverflowException) { return false; }
+    }
+
+    /// <summary>
+    /// One integer step per node for this axis, or null when a node's effect on the axis is not a per-axis formula (then the
+    /// full engine decides). Also builds the output size as a closed form A·⌊(n + B)/D⌋ + C where the composition stays in it
+    /// (⌊(⌊x/a⌋ + c)/b⌋ = ⌊(x + c·a)/(a·b)⌋ keeps nested floors exact).
+    /// </summary>
+    private static Step?[]? Compile(List<NetworkNode> order, string inputName, Shape baseInput, int axis, out string? formula)
+    {
+        formula = null;
+        int rank = baseInput.Rank;
+        var program = new Step?[order.Count];
+        var forms = new Dictionary<string, Form?>(StringComparer.Ordinal) { [inputName] = new Form(1, 0, 1, 0) };
+        // Non-varied checks (channels, ranks) are settled once with the full engine on the base input.
+        for (int i = 0; i < order.Count; i++)
+        {
+            var node = order[i];
+            Form? input = forms[node.Inputs[0]];
+            if (node is MergeNode)
+            {
+                forms[node.Name] = input;
+                continue;
+            }
+            var layer = ((LayerNode)node).Layer;
+            int spatial = rank - 2;
+            int k = axis - 2;
+            switch (layer)
+            {
+                case Convolution c when c.Spatial == spatial && k >= 0:
+                    {
+                        long eff = WindowArithmetic.EffectiveKernel(c.Kernel[k], c.Dilation[k]);
+                        long before = c.PadBefore[k], after = c.PadAfter[k], s = c.Stride[k];
+                        var mode = c.Mode;
+                        program[i] = n =>
+                        {
+                            if (mode == PaddingMode.Reflect && (before >= n || after >= n)) return -1;
+                            if (mode == PaddingMode.Circular && (before > n || after > n)) return -1;
+                            long padded = n + before + after;
+                            return padded < eff ? -1 : WindowArithmetic.Convolution(padded, c.Kernel[k], s, c.Dilation[k]);
+                        };
+                        forms[node.Name] = input?.Window(before + after - eff + s, s);
+                        break;
+                    }
+                case Pooling p when p.Spatial == spatial && k >= 0:
+                    {
+                        long kk = p.Kernel[k], s = p.Stride[k], pad = p.Padding[k], d = p.Dilation[k];
+                        bool ceil = p.CeilMode, avg3d = p.Type == "AvgPool3d";
+                        program[i] = n =>
+                        {
+                            if (avg3d && n < kk) return -1;
+                            long o = WindowArithmetic.Pooling(n, kk, pad, pad, s, d, ceil);
+                            return o < 1 ? -1 : o;
+                        };
+                        forms[node.Name] = ceil ? null : input?.Window(2 * pad - WindowArithmetic.EffectiveKernel(kk, d) + s, s);
+                        break;
+                    }
+                case TransposedConvolution t when t.Spatial == spatial && k >= 0:
+                    {
+                        long kk = t.Kernel[k], s = t.Stride[k], p = t.Padding[k], d = t.Dilation[k], op = t.OutputPadding[k];
+                        program[i] = n => { long o = WindowArithmetic.Transposed(n, kk, s, p, d, op); return o < 1 ? -1 : o; };
+                        forms[node.Name] = input?.Affine(s, -s - 2 * p + d * (kk - 1) + op + 1);
+                        break;
+                    }
+                case Elementwise or Normalization or ChannelShuffle:
+                    program[i] = n => n;
+                    forms[node.Name] = input;
+                    break;
+                default:
+                    return null;
+            }
+        }
+        // Everything but the varied size is checked once on the base input; a refusal there refuses every size.
+        Final = forms.TryGetValue(order[^1].Name, out var f) ? f : null;
+        formula = Final?.Text();
+        return program;
+    }
+
+    /// <summary>The closed form A·⌊(n + B)/D⌋ + C.</summary>
+    private sealed record Form(long A, long B, long D, long C)
+    {
+        /// <summary>⌊(x + add)/s⌋ of this form, when the composition stays exact in the form.</summary>
+        public Form? Window(long add, long s)
+        {
+            if (A == 1 && C == 0) return new Form(1, checked(B + add * D), checked(D * s), 0);
+            if (A % s == 0) return new Form(A / s, B, D, Internal.Checked.FloorDiv(C + add, s));
+            if (A == 1) return new Form(1, checked(B + (C + add) * D), checked(D * s), 0);
+            return null;
+        }
+
+        public Form Affine(long scale, long add) => new(checked(A * scale), B, D, checked(C * scale + add));
+
+        public long Eval(long n) => checked(A * Internal.Checked.FloorDiv(n + B, D) + C);
+
+        public string Text()
+        {
+            string inner = D == 1 ? (B == 0 ? "n" : $"n {(B > 0 ? "+" : "−")} {Math.Abs(B)}") : B == 0 ? $"⌊n/{D}⌋" : $"⌊(n {(B > 0 ? "+" : "−")} {Math.Abs(B)})/{D}⌋";
+            string scaled = A == 1 ? inner : $"{A}·{inner}";
+            return C == 0 ? scaled : $"{scaled} {(C > 0 ? "+" : "−")} {Math.Abs(C).ToString(CultureInfo.InvariantCulture)}";
+        }
+    }
+
+    /// <summary>Runs of equally spaced sizes: 16, 32, 48, … → (16, 16, last).</summary>
+    internal static List<(long Start, long Step, long Last)> Progressions(List<long> sizes)
+    {
+        var result = new List<(long, long, long)>();
+        int i = 0;
+        while (i < sizes.Count)
+        {
+            if (i + 1 == sizes.Count) { result.Add((sizes[i], 1, sizes[i])); break; }
+            long step = sizes[i + 1] - sizes[i];
+            int j = i + 1;
+            while (j + 1 < sizes.Count && sizes[j + 1] - sizes[j] == step) j++;
+            if (j - i + 1 >= 3)
+            {
+                result.Add((sizes[i], step, sizes[j]));
+                i = j + 1;
+            }
+            else
+            {
+                result.Add((sizes[i], 1, sizes[i]));
+                i++;
+            }
+        }
+        return result;
+    }
+}
