@@ -82,6 +82,7 @@ public static class Cli
         root.Subcommands.Add(NetCommand.Build(output));
         root.Subcommands.Add(ServeCommand.Build(output));
         root.Subcommands.Add(SizesCommand.Build(output));
+        root.Subcommands.Add(SolveCommand.Build(output));
         return root;
     }
 }

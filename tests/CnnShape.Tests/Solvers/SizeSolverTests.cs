@@ -1,6 +1,7 @@
 using CnnShape.Formats;
 using CnnShape.Shapes;
 using CnnShape.Solvers;
+using CsCheck;
 
 namespace CnnShape.Tests.Solvers;
 
@@ -54,5 +55,56 @@ public class SizeSolverTests
         Assert.Contains("narrow it", Assert.Throws<CnnShapeException>(() => SizeSolver.Solve(network, Shape.Of(1, 1, 8, 8), 2, 1, 1L << 40)).Message);
         Assert.Contains("1 ≤ from ≤ to", Assert.Throws<CnnShapeException>(() => SizeSolver.Solve(network, Shape.Of(1, 1, 8, 8), 2, 0, 5)).Message);
         Assert.Contains("not a dimension", Assert.Throws<CnnShapeException>(() => SizeSolver.Solve(network, Shape.Of(1, 1, 8, 8), 7, 1, 5)).Message);
+    }
+}
+
+public class ConfigurationSolverTests
+{
+    private static readonly WindowKind[] All = [WindowKind.Convolution, WindowKind.MaxPool, WindowKind.AvgPool, WindowKind.Transposed];
+
+    private static string Name(WindowKind k) => k switch { WindowKind.Convolution => "conv", WindowKind.MaxPool => "maxpool", WindowKind.AvgPool => "avgpool", _ => "transposed" };
+
+    [Fact]
+    public void Every_solution_PyTorch_finds_by_brute_force_and_only_those_are_found()
+    {
+        var failures = new List<string>();
+        foreach (var c in OracleCases.Read("solve.jsonl"))
+        {
+            var b = c.GetProperty("bounds");
+            var bounds = new SearchBounds(b.GetProperty("kernel").GetInt64(), b.GetProperty("stride").GetInt64(), b.GetProperty("padding").GetInt64(), b.GetProperty("dilation").GetInt64());
+            long n = c.GetProperty("input").GetInt64(), m = c.GetProperty("output").GetInt64();
+            var ours = ConfigurationSolver.Solve(n, m, All, bounds).Solutions
+                .Select(s => $"{Name(s.Kind)} {s.Kernel} {s.Stride} {s.Padding} {s.Dilation} {s.OutputPadding}").Order(StringComparer.Ordinal).ToList();
+            var expected = c.GetProperty("solutions").EnumerateArray()
+                .Select(s => string.Join(" ", s.EnumerateArray().Select(x => x.ValueKind == System.Text.Json.JsonValueKind.String ? x.GetString() : x.GetInt64().ToString()))).Order(StringComparer.Ordinal).ToList();
+            if (!ours.SequenceEqual(expected))
+            {
+                failures.Add($"{n} → {m}: missing [{string.Join("; ", expected.Except(ours).Take(5))}], extra [{string.Join("; ", ours.Except(expected).Take(5))}]");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void Every_printed_solution_computed_forward_gives_the_target()
+    {
+        Gen.Select(Gen.Long[1, 300], Gen.Long[1, 300]).Sample((n, m) =>
+        {
+            foreach (var s in ConfigurationSolver.Solve(n, m, All, new SearchBounds(5, 4, 3, 2)).Solutions.Take(50))
+            {
+                var input = Shape.Of(1, 1, n, n);
+                string text = s.Code().Replace("C, C", "1, 1", StringComparison.Ordinal);
+                Assert.Equal(m, LayerEngine.Apply(text, input).Output[3]);
+            }
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void Solutions_come_simplest_first_and_a_huge_space_is_refused()
+    {
+        var first = ConfigurationSolver.Solve(32, 16, All, new SearchBounds(7, 4, 3, 2)).Solutions[0];
+
+        Assert.Equal((1L, 2L, 0L, 1L), (first.Kernel, first.Stride, first.Padding, first.Dilation));
+        Assert.Contains("lower --max-kernel", Assert.Throws<CnnShapeException>(() => ConfigurationSolver.Solve(32, 16, All, new SearchBounds(100_000, 1000, 1000, 1))).Message);
     }
 }
