@@ -59,7 +59,7 @@ internal static class LayerCommand
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
-            output.Write(AnswerLine(line, lineNumber, cache));
+            WriteAnswer(line, lineNumber, cache, output);
             output.Write('\n');
         }
         return Cli.Ok;
@@ -73,62 +73,119 @@ internal static class LayerCommand
 
     internal static string AnswerLine(string line, long lineNumber, Dictionary<string, object> cache)
     {
-        string? text = null;
+        var sb = new System.Text.StringBuilder(64);
+        using (var w = new StringWriter(sb)) WriteAnswer(line, lineNumber, cache, w);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// One batch line in, one JSON answer out, written straight to the output: the line is read with a forward-only
+    /// <see cref="Utf8JsonReader"/> (other fields skipped) and built layers are cached by their text.
+    /// </summary>
+    internal static void WriteAnswer(string line, long lineNumber, Dictionary<string, object> cache, TextWriter output)
+    {
         try
         {
-            JsonElement layerValue, inputValue;
-            using (var doc = ParseLine(line, lineNumber))
+            var (text, dims) = ReadLine(line, lineNumber);
+            var shape = Shape.Of(dims);
+            Layer layer;
+            if (cache.TryGetValue(text, out var cached))
             {
-                var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object) throw new CnnShapeException($"line {lineNumber}: expected a JSON object {{\"layer\": …, \"input\": […]}}.");
-                if (!root.TryGetProperty("layer", out layerValue) || layerValue.ValueKind != JsonValueKind.String) throw new CnnShapeException($"line {lineNumber}: \"layer\" must be a string.");
-                if (!root.TryGetProperty("input", out inputValue) || inputValue.ValueKind != JsonValueKind.Array) throw new CnnShapeException($"line {lineNumber}: \"input\" must be an array of integers.");
-                text = layerValue.GetString()!;
-                var dims = new long[inputValue.GetArrayLength()];
-                int i = 0;
-                foreach (var d in inputValue.EnumerateArray())
-                {
-                    if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out dims[i])) throw new CnnShapeException($"line {lineNumber}: \"input\" must hold integers, got {d.GetRawText()}.");
-                    i++;
-                }
-                var shape = Shape.Of(dims);
-                Layer layer;
-                if (cache.TryGetValue(text, out var cached))
-                {
-                    if (cached is CnnShapeException refusal) throw refusal;
-                    layer = (Layer)cached;
-                }
-                else
-                {
-                    try { layer = LayerEngine.Build(text); }
-                    catch (CnnShapeException e)
-                    {
-                        if (cache.Count < 100_000) cache[text] = e;
-                        throw;
-                    }
-                    if (cache.Count < 100_000) cache[text] = layer;
-                }
-                return JsonOut.LayerAnswer(LayerEngine.Apply(layer, shape, text));
+                if (cached is CnnShapeException refusal) throw refusal;
+                layer = (Layer)cached;
             }
+            else
+            {
+                try { layer = LayerEngine.Build(text); }
+                catch (CnnShapeException e)
+                {
+                    if (cache.Count < 100_000) cache[text] = e;
+                    throw;
+                }
+                if (cache.Count < 100_000) cache[text] = layer;
+            }
+            var result = LayerEngine.Apply(layer, shape, text);
+            Span<char> buffer = stackalloc char[24];
+            output.Write("{\"output\":[");
+            var outDims = result.Output.Dims;
+            for (int i = 0; i < outDims.Length; i++)
+            {
+                if (i > 0) output.Write(',');
+                WriteNumber(output, outDims[i], buffer);
+            }
+            output.Write("],\"params\":");
+            WriteNumber(output, result.Params, buffer);
+            output.Write(",\"macs\":");
+            WriteNumber(output, result.Macs, buffer);
+            output.Write('}');
         }
         catch (CnnShapeException e)
         {
             string message = e.Message.StartsWith("line ", StringComparison.Ordinal) ? e.Message : $"line {lineNumber}: {e.Message}";
-            return JsonOut.Error(message);
+            output.Write(JsonOut.Error(message));
         }
     }
 
-    private static JsonDocument ParseLine(string line, long lineNumber)
+    private static void WriteNumber(TextWriter output, long value, Span<char> buffer)
     {
+        value.TryFormat(buffer, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+        output.Write(buffer[..written]);
+    }
+
+    [ThreadStatic]
+    private static byte[]? _lineBytes;
+
+    private static (string Text, long[] Dims) ReadLine(string line, long lineNumber)
+    {
+        int max = System.Text.Encoding.UTF8.GetMaxByteCount(line.Length);
+        if (_lineBytes is null || _lineBytes.Length < max) _lineBytes = new byte[Math.Max(max, 4096)];
+        int length = System.Text.Encoding.UTF8.GetBytes(line, _lineBytes);
+        var reader = new Utf8JsonReader(_lineBytes.AsSpan(0, length), new JsonReaderOptions { MaxDepth = 16 });
+        string? text = null;
+        List<long>? dims = null;
         try
         {
-            return JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new CnnShapeException($"line {lineNumber}: expected a JSON object {{\"layer\": …, \"input\": […]}}.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("layer"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String) throw new CnnShapeException($"line {lineNumber}: \"layer\" must be a string.");
+                    text = reader.GetString();
+                }
+                else if (reader.ValueTextEquals("input"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartArray) throw new CnnShapeException($"line {lineNumber}: \"input\" must be an array of integers.");
+                    dims = [];
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long d))
+                        {
+                            string got = reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : reader.TokenType.ToString();
+                            throw new CnnShapeException($"line {lineNumber}: \"input\" must hold integers, got {got}.");
+                        }
+                        dims.Add(d);
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new CnnShapeException($"line {lineNumber}: not a JSON object (text after the closing brace).");
         }
         catch (JsonException e)
         {
             throw new CnnShapeException($"line {lineNumber}: not a JSON object ({e.Message})");
         }
+        if (text is null) throw new CnnShapeException($"line {lineNumber}: \"layer\" must be a string.");
+        if (dims is null) throw new CnnShapeException($"line {lineNumber}: \"input\" must be an array of integers.");
+        return (text, [.. dims]);
     }
+
 }
 
 /// <summary><c>cnnshape layers</c>: the supported layer names.</summary>

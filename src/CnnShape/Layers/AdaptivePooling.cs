@@ -43,7 +43,8 @@ public sealed class AdaptivePooling : Layer
             long output = OutputSize[i] ?? size;
             if (output < 0) throw new CnnShapeException($"{Type}: elements of output_size must be greater than or equal to 0, but got {string.Join(", ", OutputSize.Select(o => o?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None"))}.");
             dims[layout.FirstSpatial + i] = output;
-            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), Formulas.Given(size, output, OutputSize[i] is null ? "None keeps the size" : "output_size"));
+            string how = OutputSize[i] is null ? "None keeps the size" : "output_size";
+            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Given(size, output, how));
         }
         return new LayerResult(Shape.Own(dims), 0, 0, steps);
     }

@@ -1,6 +1,7 @@
 using CnnShape.Arithmetic;
 using CnnShape.Internal;
 using CnnShape.Shapes;
+using static CnnShape.Layers.Limits;
 
 namespace CnnShape.Layers;
 
@@ -15,6 +16,20 @@ public enum PaddingMode
     Replicate,
     /// <summary>Wrap around; each side's padding may be at most the input size.</summary>
     Circular,
+}
+
+/// <summary>Small checks shared by the convolution layers.</summary>
+internal static class Limits
+{
+    /// <summary>Whether any value is ≤ <paramref name="bound"/> (a loop: these run once per layer application).</summary>
+    public static bool AnyAtMost(long[] values, long bound)
+    {
+        foreach (var v in values)
+        {
+            if (v <= bound) return true;
+        }
+        return false;
+    }
 }
 
 /// <summary><c>Conv1d/2d/3d</c>: a sliding window with padding, stride, dilation and groups.</summary>
@@ -89,11 +104,11 @@ public sealed class Convolution : Layer
     public override LayerResult Apply(Shape input)
     {
         // ATen convolution checks, in its order: stride > 0, padding ≥ 0, dilation > 0, kernel > 0, channels, size.
-        if (Stride.Any(s => s <= 0)) throw new CnnShapeException($"{Type}: non-positive stride is not supported (stride={Ranks.Join(Stride, ", ")}).");
-        if (PadBefore.Any(p => p < 0)) throw new CnnShapeException($"{Type}: negative padding is not supported (padding={Ranks.Join(PadBefore, ", ")}).");
-        if (Dilation.Any(d => d <= 0)) throw new CnnShapeException($"{Type}: dilation should be greater than zero, but got {Ranks.Join(Dilation, ", ")}.");
+        if (AnyAtMost(Stride, 0)) throw new CnnShapeException($"{Type}: non-positive stride is not supported (stride={Ranks.Join(Stride, ", ")}).");
+        if (AnyAtMost(PadBefore, -1)) throw new CnnShapeException($"{Type}: negative padding is not supported (padding={Ranks.Join(PadBefore, ", ")}).");
+        if (AnyAtMost(Dilation, 0)) throw new CnnShapeException($"{Type}: dilation should be greater than zero, but got {Ranks.Join(Dilation, ", ")}.");
         var layout = Layout.For(input, Spatial, Type);
-        if (Kernel.Any(k => k <= 0)) throw new CnnShapeException($"{Type}: kernel size should be greater than zero, but got {Ranks.Join(Kernel, ", ")}.");
+        if (AnyAtMost(Kernel, 0)) throw new CnnShapeException($"{Type}: kernel size should be greater than zero, but got {Ranks.Join(Kernel, ", ")}.");
         long channels = input[layout.ChannelAxis];
         if (channels != InChannels)
         {
@@ -132,7 +147,8 @@ public sealed class Convolution : Layer
             long size = input[layout.FirstSpatial + i];
             long output = WindowArithmetic.Convolution(padded[i], Kernel[i], Stride[i], Dilation[i]);
             dims[layout.FirstSpatial + i] = output;
-            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), Formulas.Convolution(size, PadBefore[i], PadAfter[i], Dilation[i], Kernel[i], Stride[i], output));
+            var (before, after, dilation, kernel, stride) = (PadBefore[i], PadAfter[i], Dilation[i], Kernel[i], Stride[i]);
+            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Convolution(size, before, after, dilation, kernel, stride, output));
         }
         var result = Shape.Own(dims);
         // MACs: every output element sums in_channels/groups · Πkernel products.
@@ -258,11 +274,11 @@ public sealed class TransposedConvolution : Layer
             }
         }
 
-        if (Stride.Any(s => s <= 0)) throw new CnnShapeException($"{Type}: non-positive stride is not supported (stride={Ranks.Join(Stride, ", ")}).");
-        if (Padding.Any(p => p < 0)) throw new CnnShapeException($"{Type}: negative padding is not supported (padding={Ranks.Join(Padding, ", ")}).");
-        if (outputPadding.Any(p => p < 0)) throw new CnnShapeException($"{Type}: negative output_padding is not supported (output_padding={Ranks.Join(outputPadding, ", ")}).");
-        if (Dilation.Any(d => d <= 0)) throw new CnnShapeException($"{Type}: dilation should be greater than zero, but got {Ranks.Join(Dilation, ", ")}.");
-        if (Kernel.Any(k => k <= 0)) throw new CnnShapeException($"{Type}: kernel size should be greater than zero, but got {Ranks.Join(Kernel, ", ")}.");
+        if (AnyAtMost(Stride, 0)) throw new CnnShapeException($"{Type}: non-positive stride is not supported (stride={Ranks.Join(Stride, ", ")}).");
+        if (AnyAtMost(Padding, -1)) throw new CnnShapeException($"{Type}: negative padding is not supported (padding={Ranks.Join(Padding, ", ")}).");
+        if (AnyAtMost(outputPadding, -1)) throw new CnnShapeException($"{Type}: negative output_padding is not supported (output_padding={Ranks.Join(outputPadding, ", ")}).");
+        if (AnyAtMost(Dilation, 0)) throw new CnnShapeException($"{Type}: dilation should be greater than zero, but got {Ranks.Join(Dilation, ", ")}.");
+        if (AnyAtMost(Kernel, 0)) throw new CnnShapeException($"{Type}: kernel size should be greater than zero, but got {Ranks.Join(Kernel, ", ")}.");
         long channels = input[layout.ChannelAxis];
         if (channels != InChannels)
         {
@@ -284,7 +300,8 @@ public sealed class TransposedConvolution : Layer
         {
             long size = input[layout.FirstSpatial + i];
             outs[i] = WindowArithmetic.Transposed(size, Kernel[i], Stride[i], Padding[i], Dilation[i], outputPadding[i]);
-            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), Formulas.Transposed(size, Stride[i], Padding[i], Dilation[i], Kernel[i], outputPadding[i], outs[i]));
+            var (stride, padding, dilation, kernel, extra, output) = (Stride[i], Padding[i], Dilation[i], Kernel[i], outputPadding[i], outs[i]);
+            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Transposed(size, stride, padding, dilation, kernel, extra, output));
         }
         if (outs.Any(o => o < 1))
         {

@@ -29,9 +29,32 @@ public abstract class Layer
 public sealed record LayerResult(Shape Output, long Params, long Macs, IReadOnlyList<AxisStep> Steps);
 
 /// <summary>One spatial axis's arithmetic, as a teacher writes it: <c>⌊(32 + 2·1 − 1·(3−1) − 1)/1⌋ + 1 = 32</c>.</summary>
-/// <param name="Axis">The axis name (L; H, W; D, H, W) or a dimension index.</param>
-/// <param name="Formula">The formula with the numbers in it, ending in <c>= result</c>.</param>
-public sealed record AxisStep(string Axis, string Formula);
+/// <remarks>The text is formatted only when read, so a batch that wants only shapes never pays for it.</remarks>
+public sealed class AxisStep
+{
+    private readonly Func<string>? _format;
+    private string? _formula;
+
+    /// <summary>A step with its formula already written.</summary>
+    public AxisStep(string axis, string formula)
+    {
+        Axis = axis;
+        _formula = formula;
+    }
+
+    /// <summary>A step whose formula is written when first read.</summary>
+    internal AxisStep(string axis, Func<string> format)
+    {
+        Axis = axis;
+        _format = format;
+    }
+
+    /// <summary>The axis name (L; H, W; D, H, W) or a dimension index.</summary>
+    public string Axis { get; }
+
+    /// <summary>The formula with the numbers in it, ending in <c>= result</c>.</summary>
+    public string Formula => _formula ??= _format!();
+}
 
 /// <summary>How a layer maps input positions to output positions, per spatial axis, for receptive fields.</summary>
 internal abstract record Geometry;

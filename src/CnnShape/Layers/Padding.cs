@@ -76,7 +76,7 @@ public sealed class Pad : Layer
                 throw new CnnShapeException($"{Type}: the input size {size} plus padding {before} and {after} gives {output} for dimension {first + k} of {input}; with some positive padding every padded size must stay above 0.");
             }
             dims[first + k] = output;
-            steps[k] = new AxisStep($"dim {first + k}", Formulas.Pad(size, before, after, output));
+            steps[k] = new AxisStep($"dim {first + k}", () => Formulas.Pad(size, before, after, output));
         }
         return new LayerResult(Shape.Own(dims), 0, 0, steps);
     }
@@ -127,7 +127,7 @@ public sealed class Pad : Layer
             }
             if (output >= 1) anyOutputPositive = true;
             dims[first + k] = output;
-            steps[k] = new AxisStep($"dim {first + k}", Formulas.Pad(size, before, after, output));
+            steps[k] = new AxisStep($"dim {first + k}", () => Formulas.Pad(size, before, after, output));
         }
         // The reflection/replication kernels refuse only when no padded axis keeps a positive size.
         if (Mode != PadMode.Circular && (!anyOutputPositive || dims.Skip(first).Any(d => d < 0)))

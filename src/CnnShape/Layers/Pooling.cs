@@ -94,7 +94,8 @@ public sealed class Pooling : Layer
         {
             long size = input[layout.FirstSpatial + i];
             outs[i] = WindowArithmetic.Pooling(size, Kernel[i], Padding[i], Padding[i], Stride[i], Dilation[i], CeilMode);
-            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), Formulas.Pooling(size, Padding[i], Dilation[i], Kernel[i], Stride[i], CeilMode, outs[i]));
+            var (padding, dilation, kernel, stride, output, ceil) = (Padding[i], Dilation[i], Kernel[i], Stride[i], outs[i], CeilMode);
+            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Pooling(size, padding, dilation, kernel, stride, ceil, output));
         }
         for (int i = 0; i < Spatial; i++)
         {

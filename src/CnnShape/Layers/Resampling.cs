@@ -77,7 +77,8 @@ public sealed class Upsample : Layer
             if (Size is not null)
             {
                 output = SizeIsTuple ? Size[i] : Size[0];
-                steps[i] = new AxisStep(Ranks.AxisName(i, spatial), Formulas.Given(size, output, "size"));
+                long given = output;
+                steps[i] = new AxisStep(Ranks.AxisName(i, spatial), () => Formulas.Given(size, given, "size"));
             }
             else
             {
@@ -86,7 +87,8 @@ public sealed class Upsample : Layer
                 double product = size * scale;
                 if (double.IsNaN(product) || product >= 9.2e18 || product <= -9.2e18) throw new CnnShapeException($"{Type}: {size}·{scale} is not a usable output size.");
                 output = (long)Math.Floor(product);
-                steps[i] = new AxisStep(Ranks.AxisName(i, spatial), Formulas.Scale(size, scale, output));
+                long scaled = output;
+                steps[i] = new AxisStep(Ranks.AxisName(i, spatial), () => Formulas.Scale(size, scale, scaled));
             }
             dims[2 + i] = output;
         }

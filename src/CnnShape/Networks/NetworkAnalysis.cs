@@ -120,34 +120,48 @@ public static class NetworkAnalyzer
         }
         if (unknown.Count > 0) throw new CnnShapeException("unknown names: " + string.Join("; ", unknown) + ".");
 
-        var waiting = new Dictionary<string, int>(StringComparer.Ordinal);
-        var readers = new Dictionary<string, List<NetworkNode>>(StringComparer.Ordinal);
-        foreach (var node in network.Nodes)
+        // In-degrees and readers as arrays indexed by file position; ties go to the earlier node.
+        var nodes = network.Nodes;
+        var position = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        for (int i = 0; i < nodes.Count; i++) position[nodes[i].Name] = i;
+        var waiting = new int[nodes.Count];
+        var readerCount = new int[nodes.Count + 1];
+        var sources = new List<int>[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++)
         {
-            waiting[node.Name] = node.Inputs.Count(i => i != network.InputName);
-            foreach (var i in node.Inputs.Where(i => i != network.InputName).Distinct())
+            var distinct = new List<int>(1);
+            foreach (var name in nodes[i].Inputs)
             {
-                if (!readers.TryGetValue(i, out var list)) readers[i] = list = [];
-                list.Add(node);
+                if (name == network.InputName) continue;
+                int j = position[name];
+                if (!distinct.Contains(j)) distinct.Add(j);
             }
-            waiting[node.Name] = node.Inputs.Where(i => i != network.InputName).Distinct().Count();
+            sources[i] = distinct;
+            waiting[i] = distinct.Count;
+            foreach (int j in distinct) readerCount[j + 1]++;
         }
-        var index = network.Nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var ready = new PriorityQueue<NetworkNode, int>();
-        foreach (var node in network.Nodes) if (waiting[node.Name] == 0) ready.Enqueue(node, index[node.Name]);
-        var order = new List<NetworkNode>(network.Nodes.Count);
-        while (ready.TryDequeue(out var node, out _))
+        for (int i = 0; i < nodes.Count; i++) readerCount[i + 1] += readerCount[i];
+        var readers = new int[readerCount[nodes.Count]];
+        var fill = (int[])readerCount.Clone();
+        for (int i = 0; i < nodes.Count; i++)
         {
-            order.Add(node);
-            if (!readers.TryGetValue(node.Name, out var list)) continue;
-            foreach (var reader in list)
+            foreach (int j in sources[i]) readers[fill[j]++] = i;
+        }
+        var ready = new PriorityQueue<int, int>();
+        for (int i = 0; i < nodes.Count; i++) if (waiting[i] == 0) ready.Enqueue(i, i);
+        var order = new List<NetworkNode>(nodes.Count);
+        while (ready.TryDequeue(out int i, out _))
+        {
+            order.Add(nodes[i]);
+            for (int r = readerCount[i]; r < readerCount[i + 1]; r++)
             {
-                if (--waiting[reader.Name] == 0) ready.Enqueue(reader, index[reader.Name]);
+                int reader = readers[r];
+                if (--waiting[reader] == 0) ready.Enqueue(reader, reader);
             }
         }
-        if (order.Count < network.Nodes.Count)
+        if (order.Count < nodes.Count)
         {
-            var stuck = network.Nodes.Where(n => waiting[n.Name] > 0).Select(n => $"'{n.Name}' ({n.Place})").Take(8);
+            var stuck = Enumerable.Range(0, nodes.Count).Where(i => waiting[i] > 0).Select(i => $"'{nodes[i].Name}' ({nodes[i].Place})").Take(8);
             throw new CnnShapeException($"the network has a cycle: {string.Join(", ", stuck)} wait on each other through their from: references.");
         }
         return order;
