@@ -1,12 +1,11 @@
 using System.Text;
-using Google.Protobuf;
 
 namespace CnnShape.Formats.Onnx;
 
 /// <summary>
-/// Reads an ONNX model at the protobuf wire level (field numbers from onnx.proto) with Google.Protobuf's
-/// <see cref="CodedInputStream"/>: graph, nodes, attributes, value infos and initializer dims and types.
-/// Weight bytes are skipped, never copied, so memory does not grow with the file; only tensors of at most
+/// Reads an ONNX model at the protobuf wire level (field numbers from onnx.proto) with <see cref="WireReader"/>:
+/// graph, nodes, attributes, value infos and initializer dims and types. Weight bytes are skipped by seeking, never read
+/// or copied, so neither memory nor time grows with the weights; only tensors of at most
 /// <see cref="MaxKeptValues"/> elements keep their values (the shape arithmetic exporters write).
 /// </summary>
 public static class OnnxReader
@@ -19,25 +18,25 @@ public static class OnnxReader
     /// <summary>Reads a model from a stream; a malformed stream is refused with the byte offset.</summary>
     public static OnnxModel Read(Stream stream, string fileName)
     {
-        var input = new CodedInputStream(stream, leaveOpen: true);
-        var reader = new Reader(input, fileName, stream.CanSeek ? stream.Length : long.MaxValue);
+        var input = new WireReader(stream);
+        var reader = new Reader(input, fileName, input.Length);
         try
         {
             return reader.Model();
         }
-        catch (InvalidProtocolBufferException e)
+        catch (WireException e)
         {
-            throw new CnnShapeException($"{fileName}: byte {input.Position}: not a valid ONNX protobuf ({e.Message.TrimEnd('.')}).");
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new CnnShapeException($"{fileName}: byte {input.Position}: not a valid ONNX protobuf ({e.Message.TrimEnd('.')}).");
+            throw new CnnShapeException($"{fileName}: byte {input.Position}: not a valid ONNX protobuf ({e.Message}).");
         }
     }
 
-    private sealed class Reader(CodedInputStream input, string fileName, long length)
+    private sealed class Reader(WireReader input, string fileName, long length)
     {
         private int _depth;
+
+        private static int FieldOf(uint tag) => (int)(tag >> 3);
+
+        private static int WireOf(uint tag) => (int)(tag & 7);
 
         private CnnShapeException Error(string rule) => new($"{fileName}: byte {input.Position}: {rule}.");
 
@@ -73,8 +72,8 @@ public static class OnnxReader
             uint tag;
             while ((tag = input.ReadTag()) != 0)
             {
-                int field = WireFormat.GetTagFieldNumber(tag);
-                int wire = (int)WireFormat.GetTagWireType(tag);
+                int field = FieldOf(tag);
+                int wire = WireOf(tag);
                 if (field == 7 && wire == WireLength)
                 {
                     long end = Enter();
@@ -90,10 +89,10 @@ public static class OnnxReader
                     while (More(end))
                     {
                         uint t = Tag();
-                        switch (WireFormat.GetTagFieldNumber(t))
+                        switch (FieldOf(t))
                         {
-                            case 1 when (int)WireFormat.GetTagWireType(t) == WireLength: domain = input.ReadString(); break;
-                            case 2 when (int)WireFormat.GetTagWireType(t) == WireVarint: version = input.ReadInt64(); break;
+                            case 1 when WireOf(t) == WireLength: domain = input.ReadString(); break;
+                            case 2 when WireOf(t) == WireVarint: version = input.ReadInt64(); break;
                             default: input.SkipLastField(); break;
                         }
                     }
@@ -115,8 +114,8 @@ public static class OnnxReader
             while (More(end))
             {
                 uint tag = Tag();
-                int field = WireFormat.GetTagFieldNumber(tag);
-                if ((int)WireFormat.GetTagWireType(tag) != WireLength) { input.SkipLastField(); continue; }
+                int field = FieldOf(tag);
+                if (WireOf(tag) != WireLength) { input.SkipLastField(); continue; }
                 switch (field)
                 {
                     case 1: { long e = Enter(); g.Nodes.Add(Node(e)); Leave(e); break; }
@@ -139,8 +138,8 @@ public static class OnnxReader
             while (More(end))
             {
                 uint tag = Tag();
-                if ((int)WireFormat.GetTagWireType(tag) != WireLength) { input.SkipLastField(); continue; }
-                switch (WireFormat.GetTagFieldNumber(tag))
+                if (WireOf(tag) != WireLength) { input.SkipLastField(); continue; }
+                switch (FieldOf(tag))
                 {
                     case 1: inputs.Add(input.ReadString()); break;
                     case 2: outputs.Add(input.ReadString()); break;
@@ -167,13 +166,13 @@ public static class OnnxReader
             while (More(end))
             {
                 uint tag = Tag();
-                int wire = (int)WireFormat.GetTagWireType(tag);
-                switch (WireFormat.GetTagFieldNumber(tag))
+                int wire = WireOf(tag);
+                switch (FieldOf(tag))
                 {
                     case 1 when wire == WireLength: name = input.ReadString(); break;
                     case 2 when wire == WireFixed32: f = input.ReadFloat(); break;
                     case 3 when wire == WireVarint: i = input.ReadInt64(); break;
-                    case 4 when wire == WireLength: s = Encoding.UTF8.GetString(input.ReadBytes().Span); break;
+                    case 4 when wire == WireLength: s = Encoding.UTF8.GetString(input.ReadBytes()); break;
                     case 5 when wire == WireLength: { long e = Enter(); t = Tensor(e); Leave(e); break; }
                     case 6 or 11: graph = true; input.SkipLastField(); break;
                     case 7: floats ??= []; ReadFloats(wire, floats); break;
@@ -213,9 +212,9 @@ public static class OnnxReader
             while (More(end))
             {
                 uint tag = Tag();
-                int field = WireFormat.GetTagFieldNumber(tag);
-                if (field == 1 && (int)WireFormat.GetTagWireType(tag) == WireLength) name = input.ReadString();
-                else if (field == 2 && (int)WireFormat.GetTagWireType(tag) == WireLength) { long e = Enter(); shape = TypeShape(e); Leave(e); }
+                int field = FieldOf(tag);
+                if (field == 1 && WireOf(tag) == WireLength) name = input.ReadString();
+                else if (field == 2 && WireOf(tag) == WireLength) { long e = Enter(); shape = TypeShape(e); Leave(e); }
                 else input.SkipLastField();
             }
             return new OnnxValue(name, shape);
@@ -228,28 +227,28 @@ public static class OnnxReader
             while (More(end))
             {
                 uint tag = Tag();
-                if (WireFormat.GetTagFieldNumber(tag) != 1 || (int)WireFormat.GetTagWireType(tag) != WireLength) { input.SkipLastField(); continue; }
+                if (FieldOf(tag) != 1 || WireOf(tag) != WireLength) { input.SkipLastField(); continue; }
                 long te = Enter();
                 while (More(te))
                 {
                     uint t2 = Tag();
-                    if (WireFormat.GetTagFieldNumber(t2) != 2 || (int)WireFormat.GetTagWireType(t2) != WireLength) { input.SkipLastField(); continue; }
+                    if (FieldOf(t2) != 2 || WireOf(t2) != WireLength) { input.SkipLastField(); continue; }
                     long se = Enter();
                     var dims = new List<OnnxDim>();
                     while (More(se))
                     {
                         uint t3 = Tag();
-                        if (WireFormat.GetTagFieldNumber(t3) != 1 || (int)WireFormat.GetTagWireType(t3) != WireLength) { input.SkipLastField(); continue; }
+                        if (FieldOf(t3) != 1 || WireOf(t3) != WireLength) { input.SkipLastField(); continue; }
                         long de = Enter();
                         long? value = null;
                         string? symbol = null;
                         while (More(de))
                         {
                             uint t4 = Tag();
-                            switch (WireFormat.GetTagFieldNumber(t4))
+                            switch (FieldOf(t4))
                             {
-                                case 1 when (int)WireFormat.GetTagWireType(t4) == WireVarint: value = input.ReadInt64(); break;
-                                case 2 when (int)WireFormat.GetTagWireType(t4) == WireLength: symbol = input.ReadString(); break;
+                                case 1 when WireOf(t4) == WireVarint: value = input.ReadInt64(); break;
+                                case 2 when WireOf(t4) == WireLength: symbol = input.ReadString(); break;
                                 default: input.SkipLastField(); break;
                             }
                         }
@@ -274,8 +273,8 @@ public static class OnnxReader
             while (More(end))
             {
                 uint tag = Tag();
-                int wire = (int)WireFormat.GetTagWireType(tag);
-                switch (WireFormat.GetTagFieldNumber(tag))
+                int wire = WireOf(tag);
+                switch (FieldOf(tag))
                 {
                     case 1: ReadInts(wire, dims); break;
                     case 2 when wire == WireVarint: type = input.ReadInt32(); break;
@@ -294,7 +293,7 @@ public static class OnnxReader
                         }
                     case 9 when wire == WireLength && Small(dims) && type is 1 or 6 or 7 or 11:
                         {
-                            var bytes = input.ReadBytes().Span;
+                            var bytes = input.ReadBytes().AsSpan();
                             if (type == 7) { ints = []; for (int i = 0; i + 8 <= bytes.Length; i += 8) ints.Add(BitConverter.ToInt64(bytes[i..])); }
                             else if (type == 6) { ints = []; for (int i = 0; i + 4 <= bytes.Length; i += 4) ints.Add(BitConverter.ToInt32(bytes[i..])); }
                             else if (type == 1) { floats = []; for (int i = 0; i + 4 <= bytes.Length; i += 4) floats.Add(BitConverter.ToSingle(bytes[i..])); }
