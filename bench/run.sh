@@ -42,6 +42,9 @@ for model in resnet50 vgg16; do
   onnx_rows+="| $model | $size MB | $os s | $ps s | $(echo "scale=0; $ps / $os" | bc)× | $((mem / 1024)) MB | $((pmem / 1024)) MB |"$'\n'
 done
 
+# ---- micro-benchmarks (BenchmarkDotNet, short job)
+micro=$(cd "$root" && dotnet run -c Release --project bench/CnnShape.Bench -- --job short --filter '*' 2>/dev/null | grep -E '^\| (Method|LayerParse|ShapeStep|FieldStep|OnnxRead)|^\|-' || true)
+
 # ---- deep networks: 1k / 10k / 100k layers end to end
 deep_rows=""
 for n in 1000 10000 100000; do
@@ -75,6 +78,12 @@ and python3-onnx $($py -c 'import onnx; print(onnx.__version__)'). Medians of 3 
 | model | file | cnnshape | onnx.load + infer_shapes | ratio | cnnshape peak memory | onnx peak memory |
 |---|---:|---:|---:|---:|---:|---:|
 $onnx_rows
+The time does not grow with the weight bytes: the reader seeks past them (compare the 97 MB and 527 MB rows).
+
+## Micro-benchmarks (BenchmarkDotNet, \`dotnet run -c Release --project bench/CnnShape.Bench -- --job short\`)
+
+$micro
+
 ## Deep networks (conv/BN/ReLU chains, end to end)
 
 | layers | time |

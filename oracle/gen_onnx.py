@@ -8,6 +8,8 @@ Writes tests/CnnShape.Tests/Oracle/onnx/<name>.onnx and onnx.jsonl:
 import io, json, os, warnings
 import torch
 import torchvision.models as tvm
+import torchvision.models.segmentation as seg
+import torchvision.models.video as video
 import onnx
 from onnx import shape_inference
 
@@ -29,7 +31,24 @@ MODELS = [
     ("googlenet", lambda: tvm.googlenet(aux_logits=False, init_weights=False), [224]),
     ("efficientnet_b0", lambda: tvm.efficientnet_b0(), [224]),
     ("regnet_x_400mf", lambda: tvm.regnet_x_400mf(), [224]),
+    ("inception_v3", lambda: tvm.inception_v3(aux_logits=False, init_weights=False), [299]),
+    ("convnext_tiny", lambda: tvm.convnext_tiny(), [224]),
+    ("fcn_resnet50", lambda: seg.fcn_resnet50(weights=None, weights_backbone=None, aux_loss=False), [224]),
+    ("deeplabv3_mobilenet_v3_large", lambda: seg.deeplabv3_mobilenet_v3_large(weights=None, weights_backbone=None, aux_loss=False), [224]),
+    ("lraspp_mobilenet_v3_large", lambda: seg.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None), [224]),
+    ("r3d_18", lambda: video.r3d_18(), [112]),
+    ("r2plus1d_18", lambda: video.r2plus1d_18(), [112]),
 ]
+
+# segmentation models return a dict; video models take (N, C, T, H, W)
+class Out(torch.nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, x):
+        y = self.m(x)
+        return y["out"] if isinstance(y, dict) else y
 
 
 def dims_of(vi):
@@ -48,9 +67,9 @@ def dims_of(vi):
 def main():
     cases = []
     for name, make, sizes in MODELS:
-        model = make().eval()
+        model = Out(make()).eval()
         for size in sizes:
-            shape = [1, 3, size, size]
+            shape = [1, 3, 16, size, size] if name.startswith(("r3d", "r2plus1d")) else [1, 3, size, size]
             x = torch.zeros(*shape)
             with torch.no_grad():
                 y = model(x)
