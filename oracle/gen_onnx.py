@@ -91,6 +91,16 @@ def main():
                     tensors[vi.name] = d
             cases.append({"file": file, "input": shape, "output": list(y.shape), "tensors": tensors, "nodes": len(inferred.graph.node)})
             print(file, len(data), "bytes", len(tensors), "tensors")
+    # External data: a model saved with its weights in a separate file, committed without that file.
+    path = os.path.join(OUT, "onnx", "squeezenet1_1_external.onnx")
+    torch.onnx.export(tvm.squeezenet1_1().eval(), torch.zeros(1, 3, 224, 224), path, export_params=True, opset_version=13, input_names=["input"], output_names=["output"])
+    model = onnx.load(path)
+    onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True, location="squeezenet1_1_weights.bin", size_threshold=0)
+    os.remove(os.path.join(OUT, "onnx", "squeezenet1_1_weights.bin"))
+    inferred = shape_inference.infer_shapes(onnx.load(path, load_external_data=False))
+    tensors = {vi.name: dims_of(vi) for vi in list(inferred.graph.value_info) + list(inferred.graph.output) if dims_of(vi) is not None}
+    cases.append({"file": "squeezenet1_1_external.onnx", "input": [1, 3, 224, 224], "output": [1, 1000], "tensors": tensors, "nodes": len(inferred.graph.node), "external_data": True})
+    print("squeezenet1_1_external.onnx", os.path.getsize(path), "bytes (weights file removed)")
     with open(os.path.join(OUT, "onnx.jsonl"), "w") as fh:
         for c in cases:
             fh.write(json.dumps(c) + "\n")

@@ -28,6 +28,10 @@ public static class OnnxReader
         {
             throw new CnnShapeException($"{fileName}: byte {input.Position}: not a valid ONNX protobuf ({e.Message}).");
         }
+        catch (OverflowException)
+        {
+            throw new CnnShapeException($"{fileName}: byte {input.Position}: not a valid ONNX protobuf (a number is out of range).");
+        }
     }
 
     private sealed class Reader(WireReader input, string fileName, long length)

@@ -60,7 +60,7 @@ internal sealed class WireReader(Stream stream)
         for (int shift = 0; shift < 70; shift += 7)
         {
             byte b = ReadByte();
-            result |= (ulong)(b & 0x7F) << shift;
+            result |= unchecked((ulong)(b & 0x7F) << shift);
             if ((b & 0x80) == 0) return result;
         }
         throw new WireException("a varint is longer than 10 bytes");
@@ -77,10 +77,10 @@ internal sealed class WireReader(Stream stream)
     }
 
     /// <summary>An int64 varint.</summary>
-    public long ReadInt64() => (long)ReadVarint();
+    public long ReadInt64() => unchecked((long)ReadVarint());
 
     /// <summary>An int32 varint.</summary>
-    public int ReadInt32() => (int)ReadVarint();
+    public int ReadInt32() => unchecked((int)ReadVarint());
 
     /// <summary>A length prefix, checked against what is left of the data.</summary>
     public int ReadLength()
