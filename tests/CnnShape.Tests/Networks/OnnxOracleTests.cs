@@ -46,3 +46,35 @@ public class OnnxOracleTests
         }
     }
 }
+
+public class OnnxFieldTests
+{
+    [Fact]
+    public void Every_exported_trunk_has_the_receptive_field_measured_in_PyTorch()
+    {
+        var failures = new List<string>();
+        int count = 0;
+        foreach (var c in OracleCases.Read("onnx_rf.jsonl"))
+        {
+            count++;
+            string file = c.GetProperty("file").GetString()!;
+            using var stream = File.OpenRead(OracleCases.PathOf(Path.Combine("onnx", file)));
+            var report = OnnxAnalyzer.Analyze(OnnxReader.Read(stream, file), file);
+            var output = report.Tensors[report.Outputs[0]];
+            Assert.Equal(Shape.Of(OracleCases.Dims(c.GetProperty("output"))), output.Shape);
+            var field = Assert.IsType<CnnShape.ReceptiveFields.SpatialField>(output.Field);
+            var unit = OracleCases.Dims(c.GetProperty("unit"));
+            var regions = c.GetProperty("region").EnumerateArray().Select(OracleCases.Dims).ToList();
+            for (int a = 0; a < 2; a++)
+            {
+                var f = field.Axes[a];
+                var first = f.Start + f.Jump * unit[a];
+                var measured = $"[{regions[a][0]}, {regions[a][1]}]";
+                var predicted = $"[{first}, {first + f.Size - 1}]";
+                if (measured != predicted) failures.Add($"{file} axis {a}: measured {measured}, cnnshape {predicted} (size {f.Size}, jump {f.Jump}, start {f.Start})");
+            }
+        }
+        Assert.True(count >= 5);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}
