@@ -91,6 +91,28 @@ def main():
                     tensors[vi.name] = d
             cases.append({"file": file, "input": shape, "output": list(y.shape), "tensors": tensors, "nodes": len(inferred.graph.node)})
             print(file, len(data), "bytes", len(tensors), "tensors")
+    # Other opsets: attribute forms of Squeeze/Unsqueeze/Split/Pad (opset 9/11), Resize inputs (11), opset 17.
+    for name, make, size, opset in [("resnet18", tvm.resnet18, 224, 9), ("lraspp_mobilenet_v3_large", lambda: seg.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None), 224, 11),
+                                    ("shufflenet_v2_x0_5", tvm.shufflenet_v2_x0_5, 224, 9), ("convnext_tiny", tvm.convnext_tiny, 224, 17),
+                                    ("fcn_resnet50", lambda: seg.fcn_resnet50(weights=None, weights_backbone=None, aux_loss=False), 160, 11)]:
+        model = Out(make()).eval()
+        shape = [1, 3, size, size]
+        with torch.no_grad():
+            y = model(torch.zeros(*shape))
+        f = io.BytesIO()
+        try:
+            torch.onnx.export(model, torch.zeros(*shape), f, export_params=False, opset_version=opset, input_names=["input"], output_names=["output"])
+        except Exception as e:
+            print(name, opset, "not exportable:", str(e).splitlines()[0][:100])
+            continue
+        file = f"{name}_{size}_opset{opset}.onnx"
+        with open(os.path.join(OUT, "onnx", file), "wb") as fh:
+            fh.write(f.getvalue())
+        inferred = shape_inference.infer_shapes(onnx.load_from_string(f.getvalue()))
+        tensors = {vi.name: dims_of(vi) for vi in list(inferred.graph.value_info) + list(inferred.graph.output) if dims_of(vi) is not None}
+        cases.append({"file": file, "input": shape, "output": list(y.shape), "tensors": tensors, "nodes": len(inferred.graph.node), "opset": opset})
+        print(file, len(f.getvalue()), "bytes", len(tensors), "tensors")
+
     # External data: a model saved with its weights in a separate file, committed without that file.
     path = os.path.join(OUT, "onnx", "squeezenet1_1_external.onnx")
     torch.onnx.export(tvm.squeezenet1_1().eval(), torch.zeros(1, 3, 224, 224), path, export_params=True, opset_version=13, input_names=["input"], output_names=["output"])
