@@ -193,10 +193,23 @@ internal static class LayersCommand
 {
     public static Command Build(TextWriter output)
     {
-        var command = new Command("layers", "List the layers cnnshape knows.");
-        command.SetAction(_ =>
+        var json = new Option<bool>("--json") { Description = "Write the names as a JSON array." };
+        var command = new Command("layers", "List the layers cnnshape knows.") { json };
+        command.SetAction(p =>
         {
-            foreach (var name in LayerCatalog.Names.Order(StringComparer.Ordinal)) output.WriteLine(name);
+            var names = LayerCatalog.Names.Order(StringComparer.Ordinal).ToList();
+            if (p.GetValue(json))
+            {
+                output.Write(JsonOut.Write(w =>
+                {
+                    w.WriteStartArray();
+                    foreach (var name in names) w.WriteStringValue(name);
+                    w.WriteEndArray();
+                }));
+                output.Write('\n');
+                return Cli.Ok;
+            }
+            foreach (var name in names) output.WriteLine(name);
             return Cli.Ok;
         });
         return command;

@@ -12,7 +12,8 @@ internal static class ServeCommand
     {
         var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 5151 };
         var host = new Option<string>("--host") { Description = "Address to bind (default 127.0.0.1, loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("serve", "Serve the web page (layer calculator, network analyser, receptive-field picture, padding solver) on loopback.") { port, host };
+        var json = new Option<bool>("--json") { Description = "Print the URL as {\"url\": …} once listening." };
+        var command = new Command("serve", "Serve the web page (layer calculator, network analyser, receptive-field picture, padding solver) on loopback.") { port, host, json };
         command.SetAction(p =>
         {
             int n = p.GetValue(port);
@@ -26,7 +27,13 @@ internal static class ServeCommand
             {
                 throw new CnnShapeException($"cannot listen on {p.GetValue(host)}:{n}: {e.Message}");
             }
-            output.WriteLine(WebServer.Url(app));
+            string url = WebServer.Url(app);
+            output.WriteLine(p.GetValue(json) ? CnnShape.Formats.Json.JsonOut.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("url", url);
+                w.WriteEndObject();
+            }) : url);
             output.Flush();
             app.WaitForShutdown();
             return Cli.Ok;

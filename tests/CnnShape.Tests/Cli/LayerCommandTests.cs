@@ -115,3 +115,29 @@ public class LayerCommandTests
         Assert.Contains("valid sizes range from (13, 13) to (14, 14)", bad.Stderr);
     }
 }
+
+public class JsonEverywhereTests
+{
+    [Theory]
+    [InlineData("layers", "--json")]
+    [InlineData("--json")]
+    [InlineData("pad", "--input", "8", "--output", "8", "--kernel", "3", "--json")]
+    [InlineData("solve", "--input", "8", "--output", "4", "--json")]
+    public void Every_command_writes_one_json_document_with_json(params string[] args)
+    {
+        var r = CliRunner.Run(args);
+
+        Assert.Equal(0, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Undefined, doc.RootElement.ValueKind);
+    }
+
+    [Fact]
+    public void An_unknown_option_exits_2_with_a_json_error()
+    {
+        var r = CliRunner.Run("pad", "--inptu", "8", "--json");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--inptu", System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("error").GetString());
+    }
+}
