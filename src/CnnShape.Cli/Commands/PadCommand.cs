@@ -64,12 +64,11 @@ internal static class PadCommand
 
     private static string ExplainWindow(long n, long m, long k, long s, long d, PaddingAnswer a, SplitConvention split)
     {
-        long span = d * (k - 1) + 1;
-        long low = (m - 1) * s + span - n;
+        long span = a.Span, low = a.LowerBound;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"window k={k}, s={s}, d={d}: input {n} → output {m}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  span          d·(k−1) + 1 = {d}·({k}−1) + 1 = {span}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  condition     ⌊({n} + T − {span})/{s}⌋ + 1 = {m}  ⇔  {low} ≤ T ≤ {low + s - 1}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  condition     ⌊({n} + T − {span})/{s}⌋ + 1 = {m}  ⇔  {low} ≤ T ≤ {a.LargestTotal}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  total         smallest T = {a.SmallestTotal}");
         sb.Append(s > 1 ? $"; every total from {a.SmallestTotal} to {a.LargestTotal} gives {m} (the floor absorbs up to s − 1 = {s - 1})\n" : "\n");
         if (a.Symmetric is long sym)
@@ -78,7 +77,7 @@ internal static class PadCommand
         }
         else
         {
-            sb.Append(CultureInfo.InvariantCulture, $"  symmetric     none: no even total lies in [{low}, {low + s - 1}]\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  symmetric     none: no even total lies in [{low}, {a.LargestTotal}]\n");
         }
         sb.Append(CultureInfo.InvariantCulture, $"  asymmetric    before {a.Before}, after {a.After} ({SplitName(split)})\n");
         if (a.Before != a.After)
@@ -89,7 +88,7 @@ internal static class PadCommand
             long tfOut = (n + s - 1) / s;
             sb.Append(tfOut == m ? $"; padding='same' gives exactly ⌈{n}/{s}⌉ = {m} here\n" : $"; padding='same' would give ⌈{n}/{s}⌉ = {tfOut}, not {m}\n");
         }
-        double textbook = ((m - 1) * s + span - n) / 2.0;
+        double textbook = low / 2.0;
         sb.Append(CultureInfo.InvariantCulture, $"  note          the usual p = ((out − 1)·s + d·(k − 1) + 1 − in)/2 = {textbook.ToString(CultureInfo.InvariantCulture)} is only half the smallest total");
         sb.Append(low < 0 ? " (here negative: the floor already reaches the output with less padding)\n" : "\n");
         return sb.ToString();

@@ -9,7 +9,9 @@ namespace CnnShape.Solvers;
 /// <param name="After">Padding after: T − before.</param>
 /// <param name="SmallestTotal">The smallest total padding T that gives the output.</param>
 /// <param name="LargestTotal">The largest total that still gives it: T + s − 1 (the floor absorbs the rest).</param>
-public sealed record PaddingAnswer(long? Symmetric, long Before, long After, long SmallestTotal, long LargestTotal);
+/// <param name="Span">The window's span d·(k − 1) + 1.</param>
+/// <param name="LowerBound">(M − 1)·s + span − in: the smallest total the formula allows, before clamping at 0.</param>
+public sealed record PaddingAnswer(long? Symmetric, long Before, long After, long SmallestTotal, long LargestTotal, long Span, long LowerBound);
 
 /// <summary>The padding and output_padding that make a transposed convolution give exactly <c>output</c>.</summary>
 /// <param name="Padding">The smallest padding P ≥ 0 that works.</param>
@@ -56,7 +58,7 @@ public static class PaddingSolver
         long half = (total + 1) / 2;
         if (2 * half <= high) symmetric = half;
         long before = convention == SplitConvention.OnnxLower ? (total + 1) / 2 : total / 2;
-        return new PaddingAnswer(symmetric, before, total - before, total, high);
+        return new PaddingAnswer(symmetric, before, total - before, total, high, span, low);
     }
 
     /// <summary>

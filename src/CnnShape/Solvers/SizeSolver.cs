@@ -25,9 +25,6 @@ public static class SizeSolver
 {
     private delegate long Step(long n);
 
-    [ThreadStatic]
-    private static Form? Final;
-
     /// <summary>Tries every size from <paramref name="from"/> to <paramref name="to"/> along tensor dimension <paramref name="axis"/>.</summary>
     public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to)
     {
@@ -35,7 +32,8 @@ public static class SizeSolver
         if (from < 1 || to < from) throw new CnnShapeException($"the range must satisfy 1 ≤ from ≤ to, got {from}..{to}.");
         if (to - from > 100_000_000) throw new CnnShapeException($"the range {from}..{to} holds more than 100,000,000 sizes; narrow it.");
         var order = NetworkAnalyzer.Order(network);
-        var program = Compile(order, network.InputName, baseInput, axis, out var formula);
+        var program = Compile(order, network.InputName, baseInput, axis, out var final);
+        string? formula = final?.Text();
         var accepted = new List<long>();
         var values = new long[order.Count];
         var index = order.Select((node, i) => (node.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
@@ -53,7 +51,7 @@ public static class SizeSolver
             bool all = accepted.Count <= 20_000;
             accepted = accepted.Where((n, i) => !(all || i < 1000 || i >= accepted.Count - 1000 || n <= 4) || Full(network, baseInput.With(axis, n))).ToList();
         }
-        if (program is not null && Final is { } form && accepted.Count > 0 && accepted.All(n => form.Eval(n) == n))
+        if (program is not null && final is { } form && accepted.Count > 0 && accepted.All(n => form.Eval(n) == n))
         {
             // simplified where exact: on every accepted size the formula is the identity
             formula = $"n (exactly, on every accepted size; in general {formula})";
@@ -105,9 +103,9 @@ public static class SizeSolver
     /// full engine decides). Also builds the output size as a closed form A·⌊(n + B)/D⌋ + C where the composition stays in it
     /// (⌊(⌊x/a⌋ + c)/b⌋ = ⌊(x + c·a)/(a·b)⌋ keeps nested floors exact).
     /// </summary>
-    private static Step?[]? Compile(List<NetworkNode> order, string inputName, Shape baseInput, int axis, out string? formula)
+    private static Step?[]? Compile(List<NetworkNode> order, string inputName, Shape baseInput, int axis, out Form? final)
     {
-        formula = null;
+        final = null;
         int rank = baseInput.Rank;
         var program = new Step?[order.Count];
         var forms = new Dictionary<string, Form?>(StringComparer.Ordinal) { [inputName] = new Form(1, 0, 1, 0) };
@@ -170,8 +168,7 @@ public static class SizeSolver
             }
         }
         // Everything but the varied size is checked once on the base input; a refusal there refuses every size.
-        Final = forms.TryGetValue(order[^1].Name, out var f) ? f : null;
-        formula = Final?.Text();
+        final = forms.TryGetValue(order[^1].Name, out var f) ? f : null;
         return program;
     }
 
