@@ -196,8 +196,28 @@ public static class LayerText
             if (IsNamePart(Peek())) throw Error($"'{text[start.._pos]}{Peek()}' is not a number", start);
             if (!isFloat)
             {
-                if (long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)) return new PyInt(v);
-                throw Error($"the number {literal} does not fit in 64 bits", start);
+                if (!long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)) throw Error($"the number {literal} does not fit in 64 bits", start);
+                // Python's integer power, as in 2**62; a result past 64 bits is refused, never wrapped.
+                if (Peek() == '*' && PeekAt(1) == '*')
+                {
+                    _pos += 2;
+                    if (ReadNumber() is not PyInt { Value: >= 0 } exponent) throw Error("an integer power needs a non-negative integer exponent", start);
+                    long result = 1;
+                    try
+                    {
+                        for (long i = 0; i < exponent.Value; i++)
+                        {
+                            result = checked(result * v);
+                            if (result == 0 || result == 1 && v == 1) break;
+                        }
+                    }
+                    catch (OverflowException)
+                    {
+                        throw Error($"{literal}**{exponent.Value} does not fit in 64 bits", start);
+                    }
+                    return new PyInt(result);
+                }
+                return new PyInt(v);
             }
             if (double.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return new PyFloat(d);
             throw Error($"'{literal}' is not a number", start);

@@ -16,6 +16,14 @@ public class LayerCommandTests
     }
 
     [Fact]
+    public void Python_integer_powers_are_evaluated_exactly()
+    {
+        var r = CliRunner.Run("layer", "nn.Linear(2**10, 2**3)", "--input", "4x1024", "--json");
+
+        Assert.Equal("{\"output\":[4,8],\"params\":8200,\"macs\":32768}\n", r.Stdout);
+    }
+
+    [Fact]
     public void Comma_separated_shapes_and_the_printed_form_are_accepted()
     {
         var r = CliRunner.Run("layer", "Upsample(scale_factor=2.0, mode=nearest)", "--input", "1,3,7,9", "--json");
@@ -53,6 +61,8 @@ public class LayerCommandTests
     [InlineData("Conv2d(3, 64, 3) trailing", "unexpected text after the closing ')'")]
     [InlineData("Conv2d(3, 64, 99999999999999999999)", "does not fit in 64 bits")]
     [InlineData("Conv2d(3, 64, 3, padding=4611686018427387904)", "does not fit in 64-bit integers")]
+    [InlineData("Conv2d(3, 64, 3, padding=2**62)", "does not fit in 64-bit integers")]
+    [InlineData("Conv2d(3, 64, 2**64)", "2**64 does not fit in 64 bits")]
     [InlineData("Conv2d(3, 'x', 3)", "out_channels must be an int")]
     [InlineData("Conv2dd(3, 64, 3)", "did you mean 'Conv2d'?")]
     [InlineData("Conv2d(3, 64)", "missing the required argument 'kernel_size'")]
