@@ -49,62 +49,122 @@ internal static class LayerCommand
         return command;
     }
 
-    /// <summary>Streams JSON lines: one answer per line in, in order; a bad line gets its own error and the rest go on.</summary>
+    /// <summary>
+    /// Streams JSON lines: one answer per line in, in order; a bad line gets its own error and the rest go on.
+    /// Lines are cut from a byte buffer and read as UTF-8 in place; built layers are cached by their text.
+    /// </summary>
     internal static int RunBatch(string file, TextWriter output)
     {
-        using var reader = file == "-" ? new StreamReader(Console.OpenStandardInput()) : OpenFile(file);
-        var cache = new Dictionary<string, object>(StringComparer.Ordinal);
-        long lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        using var stream = file == "-" ? Console.OpenStandardInput() : OpenFile(file);
+        var batch = new Batch(output);
+        byte[] buffer = new byte[1 << 20];
+        int start = 0, end = 0;
+        while (true)
         {
-            lineNumber++;
-            WriteAnswer(line, lineNumber, cache, output);
-            output.Write('\n');
+            int newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                batch.Answer(buffer.AsSpan(start, newline));
+                start += newline + 1;
+                continue;
+            }
+            if (start > 0)
+            {
+                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            if (end == buffer.Length)
+            {
+                if (buffer.Length >= 1 << 28) throw new CnnShapeException($"--batch: line {batch.LineNumber + 1} is longer than 256 MB.");
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+            int read = stream.Read(buffer, end, buffer.Length - end);
+            if (read == 0)
+            {
+                if (end > start) batch.Answer(buffer.AsSpan(start, end - start));
+                break;
+            }
+            end += read;
         }
         return Cli.Ok;
     }
 
-    private static StreamReader OpenFile(string file)
+    private static Stream OpenFile(string file)
     {
         if (!File.Exists(file)) throw new CnnShapeException($"--batch: the file '{file}' does not exist.");
-        return new StreamReader(file);
+        return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
 
+    /// <summary>One answer for one line of text (used by tests and by the byte-level reader alike).</summary>
     internal static string AnswerLine(string line, long lineNumber, Dictionary<string, object> cache)
     {
         var sb = new System.Text.StringBuilder(64);
-        using (var w = new StringWriter(sb)) WriteAnswer(line, lineNumber, cache, w);
-        return sb.ToString();
+        using (var w = new StringWriter(sb))
+        {
+            var batch = new Batch(w, cache) { LineNumber = lineNumber - 1 };
+            batch.Answer(System.Text.Encoding.UTF8.GetBytes(line));
+        }
+        return sb.ToString().TrimEnd('\n');
     }
 
-    /// <summary>
-    /// One batch line in, one JSON answer out, written straight to the output: the line is read with a forward-only
-    /// <see cref="Utf8JsonReader"/> (other fields skipped) and built layers are cached by their text.
-    /// </summary>
-    internal static void WriteAnswer(string line, long lineNumber, Dictionary<string, object> cache, TextWriter output)
+    /// <summary>The state of one batch: the output, the line count and the cache of built layers.</summary>
+    private sealed class Batch(TextWriter output, Dictionary<string, object>? cache = null)
     {
-        try
+        private readonly Dictionary<string, object> _cache = cache ?? new(StringComparer.Ordinal);
+        private char[] _chars = new char[256];
+        private readonly List<long> _dims = new(8);
+
+        public long LineNumber { get; set; }
+
+        public void Answer(ReadOnlySpan<byte> line)
         {
-            var (text, dims) = ReadLine(line, lineNumber);
-            var shape = Shape.Of(dims);
-            Layer layer;
-            if (cache.TryGetValue(text, out var cached))
+            LineNumber++;
+            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+            try
             {
-                if (cached is CnnShapeException refusal) throw refusal;
-                layer = (Layer)cached;
-            }
-            else
-            {
-                try { layer = LayerEngine.Build(text); }
-                catch (CnnShapeException e)
+                int length = Read(line);
+                var span = _chars.AsSpan(0, length);
+                var lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+                Layer layer;
+                string text;
+                if (lookup.TryGetValue(span, out var cached))
                 {
-                    if (cache.Count < 100_000) cache[text] = e;
-                    throw;
+                    if (cached is CnnShapeException refusal) throw refusal;
+                    layer = (Layer)cached;
+                    text = "";
                 }
-                if (cache.Count < 100_000) cache[text] = layer;
+                else
+                {
+                    text = new string(span);
+                    try { layer = LayerEngine.Build(text); }
+                    catch (CnnShapeException e)
+                    {
+                        if (_cache.Count < 100_000) _cache[text] = e;
+                        throw;
+                    }
+                    if (_cache.Count < 100_000) _cache[text] = layer;
+                }
+                var shape = Shape.Of([.. _dims]);
+                LayerResult result;
+                try { result = layer.Apply(shape); }
+                catch (Exception e) when (e is CnnShapeException or OverflowException)
+                {
+                    if (text.Length == 0) text = new string(span);
+                    result = LayerEngine.Apply(layer, shape, text);
+                }
+                Write(result);
             }
-            var result = LayerEngine.Apply(layer, shape, text);
+            catch (CnnShapeException e)
+            {
+                string message = e.Message.StartsWith("line ", StringComparison.Ordinal) ? e.Message : $"line {LineNumber}: {e.Message}";
+                output.Write(JsonOut.Error(message));
+            }
+            output.Write('\n');
+        }
+
+        private void Write(LayerResult result)
+        {
             Span<char> buffer = stackalloc char[24];
             output.Write("{\"output\":[");
             var outDims = result.Output.Dims;
@@ -119,10 +179,57 @@ internal static class LayerCommand
             WriteNumber(output, result.Macs, buffer);
             output.Write('}');
         }
-        catch (CnnShapeException e)
+
+        /// <summary>Reads {"layer": "…", "input": […]} (other fields skipped): the layer text into the char buffer, the dims into the list.</summary>
+        private int Read(ReadOnlySpan<byte> line)
         {
-            string message = e.Message.StartsWith("line ", StringComparison.Ordinal) ? e.Message : $"line {lineNumber}: {e.Message}";
-            output.Write(JsonOut.Error(message));
+            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 16 });
+            int textLength = -1;
+            bool sawInput = false;
+            _dims.Clear();
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new CnnShapeException($"line {LineNumber}: expected a JSON object {{\"layer\": …, \"input\": […]}}.");
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("layer"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.String) throw new CnnShapeException($"line {LineNumber}: \"layer\" must be a string.");
+                        int needed = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+                        if (_chars.Length < needed) _chars = new char[Math.Max(needed, _chars.Length * 2)];
+                        textLength = reader.CopyString(_chars);
+                    }
+                    else if (reader.ValueTextEquals("input"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.StartArray) throw new CnnShapeException($"line {LineNumber}: \"input\" must be an array of integers.");
+                        sawInput = true;
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long d))
+                            {
+                                string got = reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : reader.TokenType.ToString();
+                                throw new CnnShapeException($"line {LineNumber}: \"input\" must hold integers, got {got}.");
+                            }
+                            _dims.Add(d);
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new CnnShapeException($"line {LineNumber}: not a JSON object (text after the closing brace).");
+            }
+            catch (JsonException e)
+            {
+                throw new CnnShapeException($"line {LineNumber}: not a JSON object ({e.Message})");
+            }
+            if (textLength < 0) throw new CnnShapeException($"line {LineNumber}: \"layer\" must be a string.");
+            if (!sawInput) throw new CnnShapeException($"line {LineNumber}: \"input\" must be an array of integers.");
+            return textLength;
         }
     }
 
@@ -131,61 +238,6 @@ internal static class LayerCommand
         value.TryFormat(buffer, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
         output.Write(buffer[..written]);
     }
-
-    [ThreadStatic]
-    private static byte[]? _lineBytes;
-
-    private static (string Text, long[] Dims) ReadLine(string line, long lineNumber)
-    {
-        int max = System.Text.Encoding.UTF8.GetMaxByteCount(line.Length);
-        if (_lineBytes is null || _lineBytes.Length < max) _lineBytes = new byte[Math.Max(max, 4096)];
-        int length = System.Text.Encoding.UTF8.GetBytes(line, _lineBytes);
-        var reader = new Utf8JsonReader(_lineBytes.AsSpan(0, length), new JsonReaderOptions { MaxDepth = 16 });
-        string? text = null;
-        List<long>? dims = null;
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new CnnShapeException($"line {lineNumber}: expected a JSON object {{\"layer\": …, \"input\": […]}}.");
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("layer"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.String) throw new CnnShapeException($"line {lineNumber}: \"layer\" must be a string.");
-                    text = reader.GetString();
-                }
-                else if (reader.ValueTextEquals("input"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartArray) throw new CnnShapeException($"line {lineNumber}: \"input\" must be an array of integers.");
-                    dims = [];
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long d))
-                        {
-                            string got = reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : reader.TokenType.ToString();
-                            throw new CnnShapeException($"line {lineNumber}: \"input\" must hold integers, got {got}.");
-                        }
-                        dims.Add(d);
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new CnnShapeException($"line {lineNumber}: not a JSON object (text after the closing brace).");
-        }
-        catch (JsonException e)
-        {
-            throw new CnnShapeException($"line {lineNumber}: not a JSON object ({e.Message})");
-        }
-        if (text is null) throw new CnnShapeException($"line {lineNumber}: \"layer\" must be a string.");
-        if (dims is null) throw new CnnShapeException($"line {lineNumber}: \"input\" must be an array of integers.");
-        return (text, [.. dims]);
-    }
-
 }
 
 /// <summary><c>cnnshape layers</c>: the supported layer names.</summary>
