@@ -93,11 +93,8 @@ public static class OnnxAnalyzer
         }
         foreach (var u in unknown) warnings.Add("unknown: " + u);
         var tensors = new Dictionary<string, (Shape, ReceptiveField)>(StringComparer.Ordinal);
-        foreach (var (name, v) in values)
-        {
-            if (g.Initializers.ContainsKey(name)) continue;
-            tensors[name] = (Shape.Own(v.Shape), v.Field);
-        }
+        // Every value the graph takes in (inputs and initializers) or produces.
+        foreach (var (name, v) in values) tensors[name] = (Shape.Own(v.Shape), v.Field);
         var outputs = g.Outputs.Select(o => o.Name).Where(tensors.ContainsKey).ToList();
         if (outputs.Count == 0) throw new CnnShapeException($"{fileName}: no graph output could be inferred ({string.Join("; ", unknown.Take(3))}).");
         return new NetworkReport(first!, rows, tensors, outputs, warnings);
