@@ -5,7 +5,8 @@ namespace CnnShape.Formats;
 
 /// <summary>
 /// One layer per line (<c>#</c> starts a comment), applied in order; an optional <c>input: 1x3x224x224</c> line gives the input.
-/// Layers are named by their position, 0, 1, 2, … as in an <c>nn.Sequential</c>.
+/// Layers are named by their position, 0, 1, 2, … as in an <c>nn.Sequential</c>, or by the <c>(name): </c> a line
+/// copied from <c>print(model)</c> starts with.
 /// </summary>
 public static class LayerLinesReader
 {
@@ -28,6 +29,13 @@ public static class LayerLinesReader
                 continue;
             }
             string name = nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // A line pasted from print(model) keeps its child name: "(conv1): Conv2d(...)".
+            int close = line.StartsWith('(') ? line.IndexOf("):", StringComparison.Ordinal) : -1;
+            if (close > 1)
+            {
+                name = line[1..close].Trim();
+                line = line[(close + 2)..].Trim();
+            }
             nodes.Add(Nodes.Layer(name, line, previous, place));
             previous = name;
         }

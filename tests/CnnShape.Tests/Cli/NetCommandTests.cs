@@ -121,3 +121,16 @@ public class NetCommandTests
         Assert.Equal(100_001, rf.GetProperty("size")[0].GetInt64());
     }
 }
+
+public class LayerLineNameTests
+{
+    [Fact]
+    public void Lines_copied_from_print_model_keep_their_child_names()
+    {
+        var network = CnnShape.Formats.NetworkText.Read("(conv1): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))\n(act): ReLU(inplace=True)\n", "lines.txt");
+        var report = CnnShape.Networks.NetworkAnalyzer.Analyze(network, CnnShape.Shapes.Shape.Of(1, 3, 10, 10));
+
+        Assert.Equal(["conv1", "act"], report.Layers.Select(l => l.Name));
+        Assert.Equal(CnnShape.Shapes.Shape.Of(1, 8, 8, 8), report.Tensors["act"].Shape);
+    }
+}
