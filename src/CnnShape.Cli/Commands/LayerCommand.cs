@@ -130,7 +130,13 @@ internal static class LayerCommand
                 string text;
                 if (lookup.TryGetValue(span, out var cached))
                 {
-                    if (cached is CnnShapeException refusal) throw refusal;
+                    if (cached is CnnShapeException refusal)
+                    {
+                        // A layer PyTorch will not build: answered from the cache without throwing again.
+                        output.Write(JsonOut.Error($"line {LineNumber}: {refusal.Message}"));
+                        output.Write('\n');
+                        return;
+                    }
                     layer = (Layer)cached;
                     text = "";
                 }
@@ -148,10 +154,14 @@ internal static class LayerCommand
                 var shape = Shape.Of([.. _dims]);
                 LayerResult result;
                 try { result = layer.Apply(shape); }
-                catch (Exception e) when (e is CnnShapeException or OverflowException)
+                catch (CnnShapeException e)
                 {
-                    if (text.Length == 0) text = new string(span);
-                    result = LayerEngine.Apply(layer, shape, text);
+                    // the same message LayerEngine.Apply gives, without applying the layer a second time
+                    throw new CnnShapeException($"layer `{span.Trim().ToString()}` on input {shape}: {e.Message}");
+                }
+                catch (OverflowException)
+                {
+                    throw new CnnShapeException($"layer `{span.Trim().ToString()}` on input {shape}: the computation overflows 64-bit integers; cnnshape refuses rather than give a wrong number.");
                 }
                 Write(result);
             }
