@@ -18,11 +18,12 @@ internal static class NetCommand
         var format = new Option<string>("--format") { Description = "table (default), markdown or csv.", DefaultValueFactory = _ => "table" };
         var unit = new Option<string?>("--unit") { Description = "An output unit, e.g. 3,5: print the input region it sees." };
         var json = new Option<bool>("--json") { Description = "Write the CONTRACT JSON on stdout." };
-        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, json };
+        var eval = new Option<bool>("--eval") { Description = "Evaluation mode (model.eval()): BatchNorm uses running statistics, so one value per channel is fine." };
+        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, json, eval };
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
-            var report = Analyze(path, p.GetValue(input));
+            var report = Analyze(path, p.GetValue(input), !p.GetValue(eval));
             if (p.GetValue(json))
             {
                 output.Write(NetJson.Render(report));
@@ -47,7 +48,7 @@ internal static class NetCommand
         return command;
     }
 
-    internal static NetworkReport Analyze(string path, string? inputText)
+    internal static NetworkReport Analyze(string path, string? inputText, bool training = true)
     {
         if (!File.Exists(path)) throw new CnnShapeException($"{path}: no such file.");
         var shape = inputText is null ? null : Shape.Parse(inputText);
@@ -60,6 +61,6 @@ internal static class NetCommand
         var info = new FileInfo(path);
         if (info.Length > 64L << 20) throw new CnnShapeException($"{path}: the file is {info.Length >> 20} MB; network text files are limited to 64 MB.");
         var network = NetworkText.Read(File.ReadAllText(path), Path.GetFileName(path));
-        return NetworkAnalyzer.Analyze(network, shape);
+        return NetworkAnalyzer.Analyze(network, shape, training);
     }
 }

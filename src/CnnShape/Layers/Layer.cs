@@ -14,6 +14,9 @@ public abstract class Layer
     /// <summary>The output shape for one input shape, or a <see cref="CnnShapeException"/> where PyTorch refuses.</summary>
     public abstract LayerResult Apply(Shape input);
 
+    /// <summary>The output in evaluation mode (<c>model.eval()</c>); only batch statistics make it differ from <see cref="Apply(Shape)"/>.</summary>
+    public virtual LayerResult ApplyInEval(Shape input) => Apply(input);
+
     /// <summary>Learnable parameters (weights and biases; running statistics are buffers, not counted).</summary>
     public virtual long Params => 0;
 

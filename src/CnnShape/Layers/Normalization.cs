@@ -10,9 +10,9 @@ namespace CnnShape.Layers;
 /// </summary>
 public sealed class Normalization : Layer
 {
-    private readonly Action<Shape> _check;
+    private readonly Action<Shape, bool> _check;
 
-    private Normalization(string type, long parameters, Action<Shape> check) : base(type)
+    private Normalization(string type, long parameters, Action<Shape, bool> check) : base(type)
     {
         Params = parameters;
         _check = check;
@@ -24,7 +24,14 @@ public sealed class Normalization : Layer
     /// <inheritdoc/>
     public override LayerResult Apply(Shape input)
     {
-        _check(input);
+        _check(input, true);
+        return new LayerResult(input, Params, 0, []);
+    }
+
+    /// <inheritdoc/>
+    public override LayerResult ApplyInEval(Shape input)
+    {
+        _check(input, false);
         return new LayerResult(input, Params, 0, []);
     }
 
@@ -32,14 +39,15 @@ public sealed class Normalization : Layer
     internal static Normalization Batch(int spatial, long features, bool affine, bool trackRunningStats)
     {
         string type = $"BatchNorm{spatial}d";
-        return new Normalization(type, affine ? Checked.Mul(2, features, "the parameter count") : 0, input =>
+        return new Normalization(type, affine ? Checked.Mul(2, features, "the parameter count") : 0, (input, training) =>
         {
             bool rankOk = spatial == 1 ? input.Rank is 2 or 3 : input.Rank == spatial + 2;
             if (!rankOk) throw new CnnShapeException($"{type}: expected {(spatial == 1 ? "2D or 3D" : $"{spatial + 2}D")} input (got {input.Rank}D input {input}).");
             // F.batch_norm in training mode: more than one value per channel (N · Πspatial > 1).
             long values = input[0];
             for (int i = 2; i < input.Rank; i++) values = Checked.Mul(values, input[i], "the values per channel");
-            if (values == 1) throw new CnnShapeException($"{type}: expected more than 1 value per channel when training (PyTorch's default mode), got input {input}.");
+            // (model.eval() uses the running statistics and has no such limit)
+            if (training && values == 1) throw new CnnShapeException($"{type}: expected more than 1 value per channel when training (PyTorch's default mode; `--eval` analyses in evaluation mode), got input {input}.");
             if ((affine || trackRunningStats) && input[1] != features)
             {
                 throw new CnnShapeException($"{type}: the input has {input[1]} channels (dim 1 of {input}) but num_features is {features}.");
@@ -51,7 +59,7 @@ public sealed class Normalization : Layer
     internal static Normalization Instance(int spatial, long features, bool affine, bool trackRunningStats)
     {
         string type = $"InstanceNorm{spatial}d";
-        return new Normalization(type, affine ? Checked.Mul(2, features, "the parameter count") : 0, input =>
+        return new Normalization(type, affine ? Checked.Mul(2, features, "the parameter count") : 0, (input, training) =>
         {
             if (input.Rank != spatial + 1 && input.Rank != spatial + 2)
             {
@@ -64,7 +72,8 @@ public sealed class Normalization : Layer
             }
             long spatialElements = 1;
             for (int i = channelAxis + 1; i < input.Rank; i++) spatialElements = Checked.Mul(spatialElements, input[i], "the spatial elements");
-            if (spatialElements == 1) throw new CnnShapeException($"{type}: expected more than 1 spatial element when training (PyTorch's default mode), got input {input}.");
+            // F.instance_norm uses the input's statistics in training, or always without running statistics.
+            if ((training || !trackRunningStats) && spatialElements == 1) throw new CnnShapeException($"{type}: expected more than 1 spatial element when using input statistics (training, or no running statistics), got input {input}.");
             if (trackRunningStats && input[channelAxis] != features)
             {
                 throw new CnnShapeException($"{type}: the input has {input[channelAxis]} channels but the running statistics hold {features}.");
@@ -78,7 +87,7 @@ public sealed class Normalization : Layer
         if (groups == 0) throw new CnnShapeException("GroupNorm: num_groups cannot be 0 (num_channels must be divisible by num_groups).");
         if (Checked.PyMod(channels, groups) != 0) throw new CnnShapeException($"GroupNorm: num_channels ({channels}) must be divisible by num_groups ({groups}).");
         if (channels < 0) throw new CnnShapeException($"GroupNorm: num_channels cannot be negative ({channels}).");
-        return new Normalization("GroupNorm", affine ? Checked.Mul(2, channels, "the parameter count") : 0, input =>
+        return new Normalization("GroupNorm", affine ? Checked.Mul(2, channels, "the parameter count") : 0, (input, _) =>
         {
             if (input.Rank < 2) throw new CnnShapeException($"GroupNorm: expected at least 2 dimensions for the input, but got {input.Rank} ({input}).");
             // F.group_norm's training-mode check: (N·C/groups) · Πspatial values per group must exceed 1.
@@ -97,7 +106,7 @@ public sealed class Normalization : Layer
         long count = 1;
         foreach (var d in normalized) count = Checked.Mul(count, d, "the normalized size");
         long parameters = affine ? Checked.Mul(count, bias ? 2 : 1, "the parameter count") : 0;
-        return new Normalization("LayerNorm", parameters, input =>
+        return new Normalization("LayerNorm", parameters, (input, _) =>
         {
             if (normalized.Length == 0) throw new CnnShapeException("LayerNorm: normalized_shape must contain at least one element.");
             bool ok = input.Rank >= normalized.Length;
@@ -107,7 +116,7 @@ public sealed class Normalization : Layer
     }
 
     /// <summary>LocalResponseNorm(size): at least 3-D input, size ≥ 1 (its average pool needs a positive kernel).</summary>
-    internal static Normalization LocalResponse(long size) => new("LocalResponseNorm", 0, input =>
+    internal static Normalization LocalResponse(long size) => new("LocalResponseNorm", 0, (input, _) =>
     {
         if (input.Rank < 3) throw new CnnShapeException($"LocalResponseNorm: expected a 3-D or higher input (got {input.Rank} dimensions: {input}).");
         if (input.Numel() == 0) return;

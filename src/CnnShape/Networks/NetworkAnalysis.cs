@@ -34,8 +34,11 @@ public sealed record NetworkReport(Shape Input, IReadOnlyList<LayerRow> Layers, 
 /// <summary>Propagates shapes and receptive fields through a network in topological order, iteratively (no recursion).</summary>
 public static class NetworkAnalyzer
 {
-    /// <summary>Analyses the network for the given input (or its declared input when <paramref name="input"/> is null).</summary>
-    public static NetworkReport Analyze(Network network, Shape? input = null)
+    /// <summary>
+    /// Analyses the network for the given input (or its declared input when <paramref name="input"/> is null), in training
+    /// mode as a freshly built PyTorch module runs, or in evaluation mode (<c>model.eval()</c>).
+    /// </summary>
+    public static NetworkReport Analyze(Network network, Shape? input = null, bool training = true)
     {
         var shape = input ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input, e.g. --input 1x3x224x224.");
         var order = Order(network);
@@ -57,7 +60,7 @@ public static class NetworkAnalyzer
                 switch (node)
                 {
                     case LayerNode l:
-                        var result = l.Layer.Apply(ins[0].Shape);
+                        var result = training ? l.Layer.Apply(ins[0].Shape) : l.Layer.ApplyInEval(ins[0].Shape);
                         output = result.Output;
                         parameters = result.Params;
                         macs = result.Macs;

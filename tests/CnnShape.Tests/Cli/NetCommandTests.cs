@@ -134,3 +134,21 @@ public class LayerLineNameTests
         Assert.Equal(CnnShape.Shapes.Shape.Of(1, 8, 8, 8), report.Tensors["act"].Shape);
     }
 }
+
+public class EvalModeTests
+{
+    [Fact]
+    public void Batch_norm_on_one_value_per_channel_is_refused_in_training_mode_and_fine_in_eval_mode()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cnnshape-eval").FullName, "head.txt");
+        File.WriteAllText(path, "input: 1x8x4x4\nFlatten()\nLinear(128, 16)\nBatchNorm1d(16)\nReLU()\n");
+
+        var training = CliRunner.Run("net", path);
+        var eval = CliRunner.Run("net", path, "--eval", "--json");
+
+        Assert.Equal(2, training.ExitCode);
+        Assert.Contains("expected more than 1 value per channel when training", training.Stderr);
+        Assert.Equal(0, eval.ExitCode);
+        Assert.Contains("\"output\":[1,16]", eval.Stdout);
+    }
+}
