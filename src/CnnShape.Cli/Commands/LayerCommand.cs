@@ -96,26 +96,14 @@ internal static class LayerCommand
         return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
 
-    /// <summary>One answer for one line of text (used by tests and by the byte-level reader alike).</summary>
-    internal static string AnswerLine(string line, long lineNumber, Dictionary<string, object> cache)
-    {
-        var sb = new System.Text.StringBuilder(64);
-        using (var w = new StringWriter(sb))
-        {
-            var batch = new Batch(w, cache) { LineNumber = lineNumber - 1 };
-            batch.Answer(System.Text.Encoding.UTF8.GetBytes(line));
-        }
-        return sb.ToString().TrimEnd('\n');
-    }
-
     /// <summary>The state of one batch: the output, the line count and the cache of built layers.</summary>
-    private sealed class Batch(TextWriter output, Dictionary<string, object>? cache = null)
+    private sealed class Batch(TextWriter output)
     {
-        private readonly Dictionary<string, object> _cache = cache ?? new(StringComparer.Ordinal);
+        private readonly Dictionary<string, object> _cache = new(StringComparer.Ordinal);
         private char[] _chars = new char[256];
         private readonly List<long> _dims = new(8);
 
-        public long LineNumber { get; set; }
+        public long LineNumber { get; private set; }
 
         public void Answer(ReadOnlySpan<byte> line)
         {
