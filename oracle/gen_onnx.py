@@ -113,6 +113,24 @@ def main():
         cases.append({"file": file, "input": shape, "output": list(y.shape), "tensors": tensors, "nodes": len(inferred.graph.node), "opset": opset})
         print(file, len(f.getvalue()), "bytes", len(tensors), "tensors")
 
+    # A dynamic batch: the symbol travels through the graph (onnx.shape_inference keeps it as dim_param "batch").
+    for name, make in [("resnet18", tvm.resnet18), ("mobilenet_v2", tvm.mobilenet_v2)]:
+        model = Out(make()).eval()
+        f = io.BytesIO()
+        torch.onnx.export(model, torch.zeros(2, 3, 160, 160), f, export_params=False, opset_version=13, input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+        file = f"{name}_dynamic_batch.onnx"
+        with open(os.path.join(OUT, "onnx", file), "wb") as fh:
+            fh.write(f.getvalue())
+        inferred = shape_inference.infer_shapes(onnx.load_from_string(f.getvalue()))
+        tensors = {}
+        for vi in list(inferred.graph.value_info) + list(inferred.graph.output) + list(inferred.graph.input):
+            t = vi.type.tensor_type
+            if t.HasField("shape"):
+                tensors[vi.name] = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in t.shape.dim]
+        cases.append({"file": file, "symbolic": True, "tensors": tensors})
+        print(file, len(tensors), "tensors, symbolic batch")
+
     # External data: a model saved with its weights in a separate file, committed without that file.
     path = os.path.join(OUT, "onnx", "squeezenet1_1_external.onnx")
     torch.onnx.export(tvm.squeezenet1_1().eval(), torch.zeros(1, 3, 224, 224), path, export_params=True, opset_version=13, input_names=["input"], output_names=["output"])

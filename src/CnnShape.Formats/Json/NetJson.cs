@@ -11,15 +11,30 @@ public static class NetJson
     public static string Render(NetworkReport report) => JsonOut.Write(w =>
     {
         w.WriteStartObject();
-        JsonOut.Dims(w, "input", report.Input);
-        JsonOut.Dims(w, "output", report.Tensors[report.Outputs[0]].Shape);
+        var symbolic = report.Symbolic;
+        void Dims(string property, string tensor, CnnShape.Shapes.Shape shape)
+        {
+            if (symbolic is not null && symbolic.TryGetValue(tensor, out var dims))
+            {
+                w.WriteStartArray(property);
+                foreach (var d in dims)
+                {
+                    if (long.TryParse(d, out long v)) w.WriteNumberValue(v);
+                    else w.WriteStringValue(d);
+                }
+                w.WriteEndArray();
+            }
+            else JsonOut.Dims(w, property, shape);
+        }
+        Dims("input", report.InputName, report.Input);
+        Dims("output", report.Outputs[0], report.Tensors[report.Outputs[0]].Shape);
         w.WriteStartArray("layers");
         foreach (var row in report.Layers)
         {
             w.WriteStartObject();
             w.WriteString("name", row.Name);
             w.WriteString("type", row.Type);
-            JsonOut.Dims(w, "output", row.Output);
+            Dims("output", row.Tensor, row.Output);
             w.WriteNumber("params", row.Params);
             w.WriteNumber("macs", row.Macs);
             w.WriteNumber("activation_bytes", row.ActivationBytes);
@@ -29,13 +44,13 @@ public static class NetJson
         }
         w.WriteEndArray();
         w.WriteStartObject("tensors");
-        foreach (var (name, (shape, _)) in report.Tensors) JsonOut.Dims(w, name, shape);
+        foreach (var (name, (shape, _)) in report.Tensors) Dims(name, name, shape);
         w.WriteEndObject();
         w.WriteStartObject("outputs");
         foreach (var name in report.Outputs)
         {
             w.WriteStartObject(name);
-            JsonOut.Dims(w, "shape", report.Tensors[name].Shape);
+            Dims("shape", name, report.Tensors[name].Shape);
             w.WritePropertyName("rf");
             Field(w, report.Tensors[name].Field);
             w.WriteEndObject();
@@ -46,6 +61,17 @@ public static class NetJson
         w.WriteNumber("macs", report.TotalMacs);
         w.WriteNumber("activation_bytes", report.TotalActivationBytes);
         w.WriteEndObject();
+        if (symbolic is not null && symbolic.Count > 0)
+        {
+            w.WriteStartObject("symbolic");
+            foreach (var (name, dims) in symbolic)
+            {
+                w.WriteStartArray(name);
+                foreach (var d in dims) w.WriteStringValue(d);
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
         w.WriteStartArray("warnings");
         foreach (var warning in report.Warnings) w.WriteStringValue(warning);
         w.WriteEndArray();

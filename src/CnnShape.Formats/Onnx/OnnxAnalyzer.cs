@@ -20,8 +20,58 @@ public static class OnnxAnalyzer
         public ReceptiveField Field = ReceptiveField.None;
     }
 
-    /// <summary>Analyses the model; <paramref name="input"/> overrides the first graph input's declared shape.</summary>
+    /// <summary>Values substituted for one symbolic dimension: three runs tell constants, the symbol and its linear multiples apart.</summary>
+    private static readonly long[] Probes = [1009, 2003, 3011];
+
+    /// <summary>
+    /// Analyses the model; <paramref name="input"/> overrides the first graph input's declared shape. Without it, one
+    /// symbolic dimension (a dynamic batch, say) travels as a symbol: the graph is run with three probe values for it and
+    /// each dimension is reported as a number, the symbol, a linear expression a*symbol+b that fits all three runs, or ?.
+    /// </summary>
     public static NetworkReport Analyze(OnnxModel model, string fileName, Shape? input = null)
+    {
+        var symbols = model.Graph.Inputs.Where(i => !model.Graph.Initializers.ContainsKey(i.Name) && i.Shape is not null)
+            .SelectMany(i => i.Shape!).Where(d => d.Value is null).Select(d => d.Symbol ?? "?").Distinct().ToList();
+        if (input is not null || symbols.Count == 0) return Run(model, fileName, input, null);
+        if (symbols.Count > 1 || symbols[0] == "?")
+        {
+            throw new CnnShapeException($"{fileName}: the graph inputs have the symbolic dimensions {string.Join(", ", symbols.Select(x => $"'{x}'"))}; bind them with --input (cnnshape carries one symbol at a time).");
+        }
+        string symbol = symbols[0];
+        var runs = Probes.Select(p => Run(model, fileName, null, new Dictionary<string, long> { [symbol] = p })).ToArray();
+        var symbolic = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (name, (shape, _)) in runs[0].Tensors)
+        {
+            if (!runs[1].Tensors.TryGetValue(name, out var b) || !runs[2].Tensors.TryGetValue(name, out var c) || b.Shape.Rank != shape.Rank || c.Shape.Rank != shape.Rank)
+            {
+                symbolic[name] = Enumerable.Repeat("?", shape.Rank).ToArray();
+                continue;
+            }
+            var dims = new string[shape.Rank];
+            bool anySymbolic = false;
+            for (int i = 0; i < shape.Rank; i++)
+            {
+                dims[i] = Expression(symbol, shape[i], b.Shape[i], c.Shape[i]);
+                anySymbolic |= !long.TryParse(dims[i], out _);
+            }
+            if (anySymbolic) symbolic[name] = dims;
+        }
+        return runs[0] with { Symbolic = symbolic };
+    }
+
+    /// <summary>The dimension as a number, the symbol, or a·symbol + b when that fits all three probes; otherwise "?".</summary>
+    private static string Expression(string symbol, long v0, long v1, long v2)
+    {
+        if (v0 == v1 && v1 == v2) return v0.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        long dp = Probes[1] - Probes[0];
+        if ((v1 - v0) % dp != 0) return "?";
+        long a = (v1 - v0) / dp, b = v0 - a * Probes[0];
+        if (a * Probes[2] + b != v2) return "?";
+        string term = a == 1 ? symbol : $"{a}*{symbol}";
+        return b == 0 ? term : $"{term}{(b > 0 ? "+" : "-")}{Math.Abs(b)}";
+    }
+
+    private static NetworkReport Run(OnnxModel model, string fileName, Shape? input, Dictionary<string, long>? bindings)
     {
         var g = model.Graph;
         var values = new Dictionary<string, Value>(StringComparer.Ordinal);
@@ -37,12 +87,16 @@ public static class OnnxAnalyzer
             else
             {
                 if (vi.Shape is null) throw new CnnShapeException($"{fileName}: graph input '{vi.Name}' declares no shape; give one with --input.");
-                if (vi.Shape.Any(d => d.Value is null))
+                if (bindings is not null && vi.Shape.All(d => d.Value is not null || d.Symbol is not null && bindings.ContainsKey(d.Symbol)))
+                {
+                    dims = vi.Shape.Select(d => d.Value ?? bindings[d.Symbol!]).ToArray();
+                }
+                else if (vi.Shape.Any(d => d.Value is null))
                 {
                     var sym = vi.Shape.First(d => d.Value is null);
                     throw new CnnShapeException($"{fileName}: graph input '{vi.Name}' has the symbolic dimension '{sym.Symbol ?? "?"}'; bind it with --input (e.g. --input {string.Join("x", vi.Shape.Select(d => d.Value ?? 1))}).");
                 }
-                dims = vi.Shape.Select(d => d.Value!.Value).ToArray();
+                else dims = vi.Shape.Select(d => d.Value!.Value).ToArray();
             }
             if (dims.Any(d => d < 0)) throw new CnnShapeException($"{fileName}: graph input '{vi.Name}' has a negative dimension.");
             int spatial = Math.Max(0, dims.Length - 2);
@@ -79,7 +133,7 @@ public static class OnnxAnalyzer
                     if (node.Outputs[i].Length > 0) values[node.Outputs[i]] = outs[i];
                 }
                 var o = outs[0];
-                rows.Add(new LayerRow(nodeName, node.OpType, Shape.Own(o.Shape), parameters, macs, Checked.Mul(Shape.Own(o.Shape).Numel(), 4, "the activation size"), o.Field));
+                rows.Add(new LayerRow(nodeName, node.OpType, Shape.Own(o.Shape), parameters, macs, Checked.Mul(Shape.Own(o.Shape).Numel(), 4, "the activation size"), o.Field) { Tensor = node.Outputs[0] });
             }
             catch (CnnShapeException e)
             {
@@ -97,7 +151,7 @@ public static class OnnxAnalyzer
         foreach (var (name, v) in values) tensors[name] = (Shape.Own(v.Shape), v.Field);
         var outputs = g.Outputs.Select(o => o.Name).Where(tensors.ContainsKey).ToList();
         if (outputs.Count == 0) throw new CnnShapeException($"{fileName}: no graph output could be inferred ({string.Join("; ", unknown.Take(3))}).");
-        return new NetworkReport(first!, rows, tensors, outputs, warnings);
+        return new NetworkReport(first!, rows, tensors, outputs, warnings) { InputName = realInputs[0].Name };
     }
 
     private static long[]? Ints(OnnxNode n, string name) => n.Attributes.TryGetValue(name, out var a) ? a.Ints ?? (a.Int is long i ? [i] : null) : null;

@@ -13,7 +13,11 @@ namespace CnnShape.Networks;
 /// <param name="Macs">Multiply–accumulates for the whole input.</param>
 /// <param name="ActivationBytes">Bytes of the output tensor in float32.</param>
 /// <param name="Field">Receptive field of the output.</param>
-public sealed record LayerRow(string Name, string Type, Shape Output, long Params, long Macs, long ActivationBytes, ReceptiveField Field);
+public sealed record LayerRow(string Name, string Type, Shape Output, long Params, long Macs, long ActivationBytes, ReceptiveField Field)
+{
+    /// <summary>The name of the row's output tensor (the node name, except for ONNX, where values have their own names).</summary>
+    public string Tensor { get; init; } = Name;
+}
 
 /// <summary>The analysis of a whole network for one input shape.</summary>
 /// <param name="Input">The input shape used.</param>
@@ -23,6 +27,16 @@ public sealed record LayerRow(string Name, string Type, Shape Output, long Param
 /// <param name="Warnings">Merges whose paths disagree in jump or centre, with both paths named.</param>
 public sealed record NetworkReport(Shape Input, IReadOnlyList<LayerRow> Layers, IReadOnlyDictionary<string, (Shape Shape, ReceptiveField Field)> Tensors, IReadOnlyList<string> Outputs, IReadOnlyList<string> Warnings)
 {
+    /// <summary>
+    /// Tensors whose dimensions depend on a symbolic input dimension (an ONNX <c>dim_param</c> such as "batch"), each
+    /// dimension written as an integer, the symbol, a linear expression of it (<c>2*batch</c>) or <c>?</c>; absent when
+    /// every dimension is known.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]>? Symbolic { get; init; }
+
+    /// <summary>The name of the (first) input tensor.</summary>
+    public string InputName { get; init; } = "input";
+
     /// <summary>Total learnable parameters.</summary>
     public long TotalParams => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Params, "the parameter total"));
     /// <summary>Total MACs.</summary>
