@@ -59,8 +59,15 @@ internal static class LayerCommand
         var batch = new Batch(output);
         byte[] buffer = new byte[1 << 20];
         int start = 0, end = 0;
+        bool first = true;
         while (true)
         {
+            if (first && end >= 3)
+            {
+                // a UTF-8 byte-order mark (Windows editors write one) is not part of the first line
+                if (buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) start = 3;
+                first = false;
+            }
             int newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
             if (newline >= 0)
             {

@@ -115,6 +115,17 @@ public class LayerCommandTests
     }
 
     [Fact]
+    public void Batch_files_with_a_byte_order_mark_and_crlf_line_ends_are_read()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("{\"layer\": \"ReLU()\", \"input\": [2, 3]}\r\n{\"layer\": \"Flatten()\", \"input\": [2, 3, 4]}\r\n")]);
+
+        var r = CliRunner.Run("layer", "--batch", file);
+
+        Assert.Equal("{\"output\":[2,3],\"params\":0,\"macs\":0}\n{\"output\":[2,12],\"params\":0,\"macs\":0}\n", r.Stdout);
+    }
+
+    [Fact]
     public void Transposed_output_size_picks_the_output_padding_or_names_the_valid_range()
     {
         var ok = CliRunner.Run("layer", "ConvTranspose2d(8, 4, 3, stride=2, padding=1)", "--input", "1x8x7x7", "--output-size", "1x4x14x14", "--json");
