@@ -15,6 +15,7 @@ import torch
 import torch.nn as nn
 import torchvision.models as tvm
 from yamlnet import YamlNet, NS
+from fields import positive, measure_at, clear_of_borders
 
 warnings.filterwarnings("ignore")
 torch.set_grad_enabled(True)
@@ -194,37 +195,10 @@ def lines_to_yaml(text):
     return f"input: {shape}\nlayers:\n" + "".join(f"  - \"{i}\": {l}\n" for i, l in enumerate(body[1:]))
 
 
-def positive(model):
-    for module in list(model.modules()):
-        for child_name, child in list(module.named_children()):
-            if isinstance(child, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)):
-                n = int(type(child).__name__[-2])
-                setattr(module, child_name, getattr(nn, f"AvgPool{n}d")(child.kernel_size, child.stride, child.padding, ceil_mode=child.ceil_mode))
-    for m in model.modules():
-        if hasattr(m, "inplace"):
-            m.inplace = False
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.rand_like(p) * 0.9 + 0.1)
-    model.eval()
-    return model
-
-
 def measure(net, trunk, shape):
-    x = (torch.rand(*shape) * 0.9 + 0.1).requires_grad_(True)
-    y = net.forward_all(x * 1.0)[trunk]
-    centre = tuple(s // 2 for s in y.shape[2:])
-    y[(0, slice(None)) + centre].sum().backward()
-    support = x.grad[0].abs().sum(0) > 0
-    n = len(shape) - 2
-    region = []
-    for axis in range(n):
-        other = tuple(a for a in range(n) if a != axis)
-        line = support.float().sum(dim=other) > 0 if other else support
-        idx = line.nonzero().flatten()
-        region.append([int(idx.min()), int(idx.max())])
-        assert region[-1][0] > 0 and region[-1][1] < shape[2 + axis] - 1, f"{trunk}: the field touches the border at {shape}"
-    return {"tensor": trunk, "input": list(shape), "unit": list(centre), "region": region}
+    m = measure_at(lambda x: net.forward_all(x)[trunk], shape)
+    assert clear_of_borders(m), f"{trunk}: the field touches the border at {shape}"
+    return {"tensor": trunk, "input": m["input"], "unit": m["unit"], "region": m["region"]}
 
 
 def main():

@@ -15,6 +15,7 @@ If the gradient covers the whole input, the field is recorded as global.
 import json, os, random, warnings
 import torch
 import torch.nn as nn
+from fields import positive, measure_at, clear_of_borders
 
 warnings.filterwarnings("ignore")
 rng = random.Random(11)
@@ -65,44 +66,6 @@ def random_chain(channels, spatial, allow_upsample=True, allow_head=True):
     return layers, channels
 
 
-def positive_model(model):
-    """Weights positive, BN the identity, dropout off, max pooling replaced by average pooling of the same geometry."""
-    for name, module in list(model.named_modules()):
-        for child_name, child in list(module.named_children()):
-            if isinstance(child, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)):
-                n = int(type(child).__name__[-2])
-                avg = getattr(nn, f"AvgPool{n}d")(child.kernel_size, child.stride, child.padding, ceil_mode=child.ceil_mode)
-                if child.dilation not in (1, (1,) * n):
-                    continue
-                setattr(module, child_name, avg)
-    for module in model.modules():
-        if hasattr(module, "inplace"):
-            module.inplace = False
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.rand_like(p) * 0.9 + 0.1)
-    model.eval()
-    return model
-
-
-def measure_at(forward, shape):
-    x = torch.rand(*shape) * 0.9 + 0.1
-    x.requires_grad_(True)
-    y = forward(x * 1.0)
-    spatial = len(shape) - 2
-    centre = tuple(s // 2 for s in y.shape[2:])
-    # every channel at the central position: the field of the tensor is the union over all its paths
-    y[(0, slice(None)) + centre].sum().backward()
-    support = x.grad[0].abs().sum(0) > 0
-    region = []
-    for axis in range(spatial):
-        other = tuple(a for a in range(spatial) if a != axis)
-        line = support.float().sum(dim=other) > 0 if other else support
-        idx = line.nonzero().flatten()
-        region.append([int(idx.min()), int(idx.max())] if idx.numel() else None)
-    return {"input": list(shape), "unit": list(centre), "region": region}
-
-
 def measure(forward, shape, structurally_global):
     """The field of the central output unit, on an input enlarged until that field keeps clear of every image border
     (so no padding of any intermediate layer cuts it: the measured support is then the whole field)."""
@@ -116,7 +79,8 @@ def measure(forward, shape, structurally_global):
             m = measure_at(forward, shape)
         except RuntimeError:
             return None
-        inside = all(r is not None and r[0] > 0 and r[1] < shape[2 + a] - 1 for a, r in enumerate(m["region"]))
+        del m["output"]
+        inside = clear_of_borders(m)
         widths = [r[1] - r[0] if r else None for r in m["region"]]
         if inside and previous == widths:
             return m
@@ -162,7 +126,7 @@ def printed_case(sid):
         return case
     case["layers"] = outputs
     if not any("Upsample" in l or "ConvTranspose" in l for l in layers):
-        rf = measure(positive_model(model), shape, any(m in l for l in layers for m in GLOBAL_MARKERS))
+        rf = measure(positive(model), shape, any(m in l for l in layers for m in GLOBAL_MARKERS))
         if rf is not None:
             case["rf"] = rf
     return case
@@ -226,7 +190,7 @@ def yaml_case(sid):
         return case
     case["layers"] = [{"name": name, "output": list(t[name].shape)} for name, *_ in entries]
     holder = nn.ModuleDict(modules)
-    positive_model(holder)
+    positive(holder)
     for name, kind, payload, _ in entries:
         if kind == "layer":
             modules[name] = holder[name]
