@@ -74,49 +74,26 @@ public static class WebServer
 
     private static Task Error(HttpContext context, string message, int status = 400) => Send(context, status, Json, JsonOut.Error(message));
 
-    private static async Task Answer(HttpContext context, int limit, Func<JsonElement, string> handle)
-    {
-        var bytes = await ReadBody(context, limit);
-        if (bytes is null)
+    /// <summary>A JSON-object request: parsed here, then answered like any other body.</summary>
+    private static Task Answer(HttpContext context, int limit, Func<JsonElement, string> handle) =>
+        AnswerBytes(context, limit, (bytes, _) =>
         {
-            await Error(context, $"the request body is larger than {limit / 1024} KB.", 413);
-            return;
-        }
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 }); }
-        catch (JsonException e)
-        {
-            await Error(context, $"the request body is not JSON: {e.Message}");
-            return;
-        }
-        string answer;
-        using (doc)
-        {
-            try
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 }); }
+            catch (JsonException e) { throw new CnnShapeException($"the request body is not JSON: {e.Message}"); }
+            using (doc)
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new CnnShapeException("the request body must be a JSON object.");
-                answer = handle(doc.RootElement);
+                return handle(doc.RootElement);
             }
-            catch (CnnShapeException e)
-            {
-                await Error(context, e.Message);
-                return;
-            }
-            catch (OverflowException)
-            {
-                await Error(context, "a number overflows 64-bit arithmetic; cnnshape refuses rather than give a wrong number.");
-                return;
-            }
-        }
-        await Send(context, 200, Json, answer);
-    }
+        });
 
     private static async Task AnswerBytes(HttpContext context, long limit, Func<byte[], IQueryCollection, string> handle)
     {
         var bytes = await ReadBody(context, limit);
         if (bytes is null)
         {
-            await Error(context, $"the upload is larger than {limit >> 20} MB.", 413);
+            await Error(context, $"the request body is larger than {limit / 1024:N0} KB.", 413);
             return;
         }
         string answer;
@@ -131,7 +108,7 @@ public static class WebServer
         }
         catch (OverflowException)
         {
-            await Error(context, "a number overflows 64-bit arithmetic.");
+            await Error(context, "a number overflows 64-bit arithmetic; cnnshape refuses rather than give a wrong number.");
             return;
         }
         await Send(context, 200, Json, answer);
