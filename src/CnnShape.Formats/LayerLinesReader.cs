@@ -19,13 +19,14 @@ public static class LayerLinesReader
         var lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
-            string line = StripComment(lines[i]).Trim();
+            string raw = StripComment(lines[i]);
+            string line = raw.Trim();
             if (line.Length == 0) continue;
-            string place = $"{fileName}:{i + 1}";
+            var place = new Place { File = fileName, Line = i + 1 };
             if (line.StartsWith("input:", StringComparison.Ordinal) || line.StartsWith("input ", StringComparison.Ordinal))
             {
                 try { input = Shape.Parse(line[6..]); }
-                catch (CnnShapeException e) { throw new CnnShapeException($"{place}: {e.Message}"); }
+                catch (CnnShapeException e) { throw e.Within(place); }
                 continue;
             }
             string name = nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -36,10 +37,10 @@ public static class LayerLinesReader
                 name = line[1..close].Trim();
                 line = line[(close + 2)..].Trim();
             }
-            nodes.Add(Nodes.Layer(name, line, previous, place));
+            nodes.Add(Nodes.Layer(name, line, previous, place, raw.IndexOf(line, StringComparison.Ordinal) + 1));
             previous = name;
         }
-        if (nodes.Count == 0) throw new CnnShapeException($"{fileName}: no layers found (write one layer per line, e.g. Conv2d(3, 16, 3, padding=1)).");
+        if (nodes.Count == 0) throw new CnnShapeException("no layers found (write one layer per line, e.g. Conv2d(3, 16, 3, padding=1)).", new Place { File = fileName });
         return new Network("input", input, nodes, [previous]);
     }
 
@@ -57,7 +58,8 @@ internal static class Nodes
     [ThreadStatic]
     private static Dictionary<string, Layers.Layer>? _built;
 
-    public static LayerNode Layer(string name, string text, string input, string place)
+    /// <summary>A layer node; <paramref name="textColumn"/> is where the text starts in the file's line, so a column inside the text maps onto the file.</summary>
+    public static LayerNode Layer(string name, string text, string input, Place place, int? textColumn = null)
     {
         try
         {
@@ -71,7 +73,9 @@ internal static class Nodes
         }
         catch (CnnShapeException e)
         {
-            throw new CnnShapeException($"{place}: {e.Message}");
+            // place.Column is where the text starts in the file's line; a column inside the text becomes the file's column
+            int? column = e.Place.Column is int c && textColumn is int start ? start + c - 1 : null;
+            throw e.Within(place.Within(new Place { Kind = "layer", Node = name })).Relocate(p => p with { Column = column });
         }
     }
 }

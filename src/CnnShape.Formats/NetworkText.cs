@@ -14,7 +14,7 @@ public static class NetworkText
         string ext = Path.GetExtension(fileName).ToLowerInvariant();
         if (ext is ".yaml" or ".yml" || LooksLikeYaml(text)) return YamlNetworkReader.Read(text, fileName);
         var first = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#'));
-        if (first is null) throw new CnnShapeException($"{fileName}: the file is empty.");
+        if (first is null) throw new CnnShapeException("the file is empty.", new Place { File = fileName });
         if (first.EndsWith('(')) return PrintedModelReader.Read(text, fileName);
         return LayerLinesReader.Read(text, fileName);
     }

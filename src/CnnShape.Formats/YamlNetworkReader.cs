@@ -31,11 +31,11 @@ public static class YamlNetworkReader
         }
         catch (YamlException e)
         {
-            throw new CnnShapeException($"{fileName}:{e.Start.Line}: not valid YAML: {e.Message}");
+            throw new CnnShapeException($"not valid YAML: {e.Message}", new Place { File = fileName, Line = (int)e.Start.Line, Column = (int)e.Start.Column });
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new CnnShapeException($"{fileName}: expected a YAML mapping with 'input' and 'layers'.");
+            throw new CnnShapeException("expected a YAML mapping with 'input' and 'layers'.", new Place { File = fileName });
         }
         var reader = new Reader(fileName);
         Shape? input = null;
@@ -43,7 +43,7 @@ public static class YamlNetworkReader
         YamlSequenceNode? layers = null;
         foreach (var (keyNode, value) in root.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
+            string key = reader.Scalar(keyNode, "a key such as 'layers'");
             switch (key)
             {
                 case "input":
@@ -63,9 +63,9 @@ public static class YamlNetworkReader
                     throw reader.Error(keyNode, $"unknown key '{key}' (the keys are input, layers, outputs, name, description)");
             }
         }
-        if (layers is null) throw new CnnShapeException($"{fileName}: no 'layers:' list.");
+        if (layers is null) throw new CnnShapeException("no 'layers:' list.", new Place { File = fileName });
         string last = reader.ReadList(layers, "input", prefix: "", blockInput: null);
-        if (reader.Nodes.Count == 0) throw new CnnShapeException($"{fileName}: 'layers' is empty.");
+        if (reader.Nodes.Count == 0) throw new CnnShapeException("'layers' is empty.", new Place { File = fileName });
         return new Network("input", input, reader.Nodes, outputs ?? [last]);
     }
 
@@ -74,9 +74,17 @@ public static class YamlNetworkReader
         public List<NetworkNode> Nodes { get; } = [];
         private int _unnamed;
 
-        public CnnShapeException Error(YamlNode node, string rule) => new($"{fileName}:{node.Start.Line}: {rule}.");
+        public CnnShapeException Error(YamlNode node, string rule) => new($"{rule}.", Place(node));
 
-        private string Place(YamlNode node) => $"{fileName}:{node.Start.Line}";
+        private Place Place(YamlNode node) => new() { File = fileName, Line = (int)node.Start.Line };
+
+        /// <summary>Where a scalar's text starts: a column inside a plain or quoted one-line scalar maps onto the file.</summary>
+        private static int? TextColumn(YamlNode node)
+        {
+            var s = (YamlScalarNode)node;
+            bool oneLine = s.Start.Line == s.End.Line && s.Style is ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
+            return oneLine ? (int)s.Start.Column + (s.Style == ScalarStyle.Plain ? 0 : 1) : null;
+        }
 
         public string Scalar(YamlNode node, string what) =>
             node is YamlScalarNode { Value: { } v } ? v : throw Error(node, $"expected {what} here");
@@ -88,9 +96,9 @@ public static class YamlNetworkReader
                 if (node is YamlSequenceNode seq) return Shape.Parse(string.Join(",", seq.Children.Select(c => Scalar(c, "a dimension"))));
                 return Shape.Parse(Scalar(node, "a shape such as 1x3x224x224"));
             }
-            catch (CnnShapeException e) when (!e.Message.StartsWith(fileName, StringComparison.Ordinal))
+            catch (CnnShapeException e) when (e.Place.File is null)
             {
-                throw Error(node, e.Message.TrimEnd('.'));
+                throw e.Within(Place(node));
             }
         }
 
@@ -105,7 +113,7 @@ public static class YamlNetworkReader
         {
             if (reference == "_in")
             {
-                return blockInput ?? throw new CnnShapeException($"'_in' is only meaningful inside a repeat block.");
+                return blockInput ?? throw new CnnShapeException("'_in' is only meaningful inside a repeat block.");
             }
             // Inside a repetition, local names come first.
             if (prefix.Length > 0 && Nodes.Any(n => n.Name == prefix + reference)) return prefix + reference;
@@ -134,7 +142,7 @@ public static class YamlNetworkReader
             string full = prefix + name;
             if (body is YamlScalarNode)
             {
-                Nodes.Add(Formats.Nodes.Layer(full, Scalar(body, "a layer"), previous, Place(body)));
+                Nodes.Add(Formats.Nodes.Layer(full, Scalar(body, "a layer"), previous, Place(body), TextColumn(body)));
                 return full;
             }
             if (body is not YamlMappingNode spec) throw Error(body, $"'{name}' must be a layer or a mapping such as {{layer: ..., from: ...}}");
@@ -172,13 +180,13 @@ public static class YamlNetworkReader
                 {
                     Allow(spec, keys, "layer", "from");
                     string source = keys.TryGetValue("from", out var from) ? Resolve(Scalar(from, "a name"), prefix, blockInput) : previous;
-                    Nodes.Add(Formats.Nodes.Layer(full, Scalar(layerText, "a layer"), source, Place(layerText)));
+                    Nodes.Add(Formats.Nodes.Layer(full, Scalar(layerText, "a layer"), source, Place(layerText), TextColumn(layerText)));
                     return full;
                 }
             }
-            catch (CnnShapeException e) when (!e.Message.StartsWith(fileName, StringComparison.Ordinal))
+            catch (CnnShapeException e) when (e.Place.File is null)
             {
-                throw Error(spec, e.Message.TrimEnd('.'));
+                throw e.Within(Place(spec));
             }
             throw Error(spec, $"'{name}' needs one of: layer, add, mul, sub, cat, repeat");
         }

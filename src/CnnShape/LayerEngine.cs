@@ -7,7 +7,10 @@ namespace CnnShape;
 /// <summary>The front door for single layers: text in, PyTorch's answer (or refusal) out.</summary>
 public static class LayerEngine
 {
-    /// <summary>Parses and builds a layer written as PyTorch code or in PyTorch's printed form.</summary>
+    /// <summary>The refusal for arithmetic past 64 bits: never a wrapped, wrong number.</summary>
+    public const string OverflowRule = "the computation overflows 64-bit integers; cnnshape refuses rather than give a wrong number.";
+
+    /// <summary>Parses and builds a layer written as PyTorch code or in PyTorch's printed form; a refusal carries the text as its place.</summary>
     public static Layer Build(string text)
     {
         try
@@ -16,31 +19,31 @@ public static class LayerEngine
         }
         catch (CnnShapeException e)
         {
-            throw new CnnShapeException($"layer `{text.Trim()}`: {e.Message}");
+            throw e.Within(new Place { Text = text.Trim() });
         }
         catch (OverflowException)
         {
-            throw new CnnShapeException($"layer `{text.Trim()}`: a number in it overflows 64-bit arithmetic; cnnshape refuses rather than give a wrong number.");
+            throw new CnnShapeException(OverflowRule, new Place { Text = text.Trim() });
         }
     }
 
     /// <summary>The output of <paramref name="text"/> applied to <paramref name="input"/>, exactly as PyTorch computes it.</summary>
     public static LayerResult Apply(string text, Shape input) => Apply(Build(text), input, text);
 
-    /// <summary>Applies a built layer; errors name the layer text.</summary>
-    public static LayerResult Apply(Layer layer, Shape input, string text)
+    /// <summary>Applies a built layer; a refusal carries the layer text and the input as its place.</summary>
+    public static LayerResult Apply(Layer layer, Shape input, string text, bool training = true)
     {
         try
         {
-            return layer.Apply(input);
+            return training ? layer.Apply(input) : layer.ApplyInEval(input);
         }
         catch (CnnShapeException e)
         {
-            throw new CnnShapeException($"layer `{text.Trim()}` on input {input}: {e.Message}");
+            throw e.Within(new Place { Text = text.Trim(), Input = input.ToString() });
         }
         catch (OverflowException)
         {
-            throw new CnnShapeException($"layer `{text.Trim()}` on input {input}: the computation overflows 64-bit integers; cnnshape refuses rather than give a wrong number.");
+            throw new CnnShapeException(OverflowRule, new Place { Text = text.Trim(), Input = input.ToString() });
         }
     }
 }

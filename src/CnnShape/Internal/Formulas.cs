@@ -18,7 +18,7 @@ internal static class Formulas
     {
         string body = $"({N(input)} + 2·{N(padding)} − {N(dilation)}·({N(kernel)}−1) − 1)/{N(stride)}";
         if (!ceil) return $"⌊{body}⌋ + 1 = {N(output)}";
-        long unclipped = Checked.FloorDiv(input + 2 * padding - dilation * (kernel - 1) - 1 + stride - 1, stride) + 1;
+        long unclipped = Rules.Window.PoolingUnclipped(input, kernel, padding, padding, stride, dilation, ceilMode: true);
         if (unclipped == output) return $"⌈{body}⌉ + 1 = {N(output)}";
         return $"⌈{body}⌉ + 1 = {N(unclipped)}, but the last window would start at ({N(unclipped)}−1)·{N(stride)} = {N((unclipped - 1) * stride)} ≥ {N(input)} + {N(padding)}, inside the right padding, so PyTorch drops it: {N(output)}";
     }

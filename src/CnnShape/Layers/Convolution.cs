@@ -1,22 +1,9 @@
-using CnnShape.Arithmetic;
 using CnnShape.Internal;
+using CnnShape.Rules;
 using CnnShape.Shapes;
 using static CnnShape.Layers.Limits;
 
 namespace CnnShape.Layers;
-
-/// <summary>How a convolution pads: zeros (implicit), or an explicit <c>F.pad</c> in reflect / replicate / circular mode.</summary>
-public enum PaddingMode
-{
-    /// <summary>Implicit zero padding.</summary>
-    Zeros,
-    /// <summary>Mirror without repeating the edge; each side's padding must be less than the input size.</summary>
-    Reflect,
-    /// <summary>Repeat the edge value.</summary>
-    Replicate,
-    /// <summary>Wrap around; each side's padding may be at most the input size.</summary>
-    Circular,
-}
 
 /// <summary>Small checks shared by the convolution layers.</summary>
 internal static class Limits
@@ -36,7 +23,7 @@ internal static class Limits
 public sealed class Convolution : Layer
 {
     internal Convolution(int spatial, long inChannels, long outChannels, long[] kernel, long[] stride, long[] padBefore, long[] padAfter,
-        long[] dilation, long groups, bool bias, PaddingMode mode, string? paddingWord)
+        long[] dilation, long groups, bool bias, BorderMode mode, string? paddingWord)
         : base($"Conv{spatial}d")
     {
         Spatial = spatial;
@@ -51,6 +38,17 @@ public sealed class Convolution : Layer
         Bias = bias;
         Mode = mode;
         PaddingWord = paddingWord;
+        if (mode != BorderMode.Constant)
+        {
+            // A non-zero padding_mode pads with F.pad first (F.pad order: last axis first), then convolves without padding.
+            var fpad = new long[2 * spatial];
+            for (int i = 0; i < spatial; i++)
+            {
+                fpad[2 * (spatial - 1 - i)] = padBefore[i];
+                fpad[2 * (spatial - 1 - i) + 1] = padAfter[i];
+            }
+            _border = new Pad($"{Type} (padding_mode='{Borders.Word(mode)}' pads with F.pad first)", fpad, mode, moduleSpatial: null);
+        }
         // PyTorch's _ConvNd.__init__ rules, in its order.
         if (groups <= 0) throw new CnnShapeException($"{Type}: groups must be a positive integer, got {groups}.");
         if (inChannels <= 0 || outChannels <= 0) throw new CnnShapeException($"{Type}: in_channels ({inChannels}) and out_channels ({outChannels}) must be positive.");
@@ -83,8 +81,10 @@ public sealed class Convolution : Layer
     public long Groups { get; }
     /// <summary>Whether the layer has a bias.</summary>
     public bool Bias { get; }
-    /// <summary>The padding mode.</summary>
-    public PaddingMode Mode { get; }
+    /// <summary>The padding mode (<see cref="BorderMode.Constant"/> for PyTorch's 'zeros').</summary>
+    public BorderMode Mode { get; }
+
+    private readonly Pad? _border;
     /// <summary><c>same</c> or <c>valid</c> when the padding was given as a string.</summary>
     public string? PaddingWord { get; }
 
@@ -112,23 +112,24 @@ public sealed class Convolution : Layer
         long channels = input[layout.ChannelAxis];
         if (channels != InChannels)
         {
-            throw new CnnShapeException($"{Type}: expected input {input} to have {InChannels} channels (in_channels), but got {channels} channels instead.");
+            throw new CnnShapeException($"{Type}: expected input {input} to have {InChannels} channels (in_channels), but got {channels} channels instead.",
+                mismatch: new Mismatch("in_channels", InChannels, channels, layout.ChannelAxis - input.Rank));
         }
 
+        _border?.Apply(input);
         var padded = new long[Spatial];
         var effective = new long[Spatial];
         for (int i = 0; i < Spatial; i++)
         {
             long size = input[layout.FirstSpatial + i];
-            CheckExplicitPadding(input, i, size);
-            padded[i] = Checked.Add(Checked.Add(size, PadBefore[i], "the padded input"), PadAfter[i], "the padded input");
-            effective[i] = WindowArithmetic.EffectiveKernel(Kernel[i], Dilation[i]);
+            padded[i] = Window.Padded(size, PadBefore[i], PadAfter[i]);
+            effective[i] = Window.Span(Kernel[i], Dilation[i]);
         }
         for (int i = 0; i < Spatial; i++)
         {
             if (padded[i] < effective[i])
             {
-                throw new CnnShapeException($"{Type}: calculated padded input size per channel: ({Ranks.Join(padded)}). Kernel size (dilated): ({Ranks.Join(effective)}). Kernel size can't be greater than the padded input size (axis {Ranks.AxisName(i, Spatial)}: {padded[i]} < {effective[i]}).");
+                throw new CnnShapeException($"{Type}: calculated padded input size per channel: ({Ranks.Join(padded)}). Kernel size (dilated): ({Ranks.Join(effective)}). Kernel size can't be greater than the padded input size (axis {Ranks.AxisName(i, Spatial)}: {padded[i]} < {effective[i]}).") { TooSmall = true };
             }
         }
         for (int i = 0; i < Spatial; i++)
@@ -145,7 +146,7 @@ public sealed class Convolution : Layer
         for (int i = 0; i < Spatial; i++)
         {
             long size = input[layout.FirstSpatial + i];
-            long output = WindowArithmetic.Convolution(padded[i], Kernel[i], Stride[i], Dilation[i]);
+            long output = Window.ConvolutionOutput(size, PadBefore[i], PadAfter[i], Kernel[i], Stride[i], Dilation[i]);
             dims[layout.FirstSpatial + i] = output;
             var (before, after, dilation, kernel, stride) = (PadBefore[i], PadAfter[i], Dilation[i], Kernel[i], Stride[i]);
             steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Convolution(size, before, after, dilation, kernel, stride, output));
@@ -156,25 +157,6 @@ public sealed class Convolution : Layer
         foreach (var k in Kernel) perOutput = Checked.Mul(perOutput, k, "the MAC count");
         long macs = Checked.Mul(result.Numel(), perOutput, "the MAC count");
         return new LayerResult(result, Params, macs, steps);
-    }
-
-    /// <summary>
-    /// A non-zero padding mode pads explicitly with <c>F.pad</c> first, which has its own limits:
-    /// reflect needs each side &lt; the input size, circular at most the input size (it may wrap only once).
-    /// </summary>
-    private void CheckExplicitPadding(Shape input, int axis, long size)
-    {
-        long before = PadBefore[axis], after = PadAfter[axis];
-        string name = Ranks.AxisName(axis, Spatial);
-        switch (Mode)
-        {
-            case PaddingMode.Reflect when before >= size || after >= size:
-                throw new CnnShapeException($"{Type}: padding_mode='reflect' needs each side's padding to be less than the input size, but axis {name} has padding ({before}, {after}) and size {size} (input {input}).");
-            case PaddingMode.Circular when before > size || after > size:
-                throw new CnnShapeException($"{Type}: padding_mode='circular' cannot wrap around more than once, but axis {name} has padding ({before}, {after}) and size {size} (input {input}).");
-            case PaddingMode.Replicate or PaddingMode.Reflect when size == 0:
-                throw new CnnShapeException($"{Type}: padding_mode='{Mode.ToString().ToLowerInvariant()}' needs non-empty spatial dimensions, but got input {input}.");
-        }
     }
 
     internal override Geometry GeometryFor(Shape input, Shape output) => new WindowGeometry(Kernel, Stride, PadBefore, Dilation);
@@ -261,7 +243,7 @@ public sealed class TransposedConvolution : Layer
             var max = new long[Spatial];
             for (int i = 0; i < Spatial; i++)
             {
-                min[i] = WindowArithmetic.Transposed(input[layout.FirstSpatial + i], Kernel[i], Stride[i], Padding[i], Dilation[i], 0);
+                min[i] = Window.TransposedOutput(input[layout.FirstSpatial + i], Kernel[i], Stride[i], Padding[i], Padding[i], Dilation[i], 0);
                 max[i] = min[i] + Stride[i] - 1;
             }
             for (int i = 0; i < Spatial; i++)
@@ -282,12 +264,13 @@ public sealed class TransposedConvolution : Layer
         long channels = input[layout.ChannelAxis];
         if (channels != InChannels)
         {
-            throw new CnnShapeException($"{Type}: expected input {input} to have {InChannels} channels (in_channels), but got {channels} channels instead.");
+            throw new CnnShapeException($"{Type}: expected input {input} to have {InChannels} channels (in_channels), but got {channels} channels instead.",
+                mismatch: new Mismatch("in_channels", InChannels, channels, layout.ChannelAxis - input.Rank));
         }
         for (int i = 0; i < Spatial; i++)
         {
             // slow_conv_transpose shape check: output_padding must be smaller than either stride or dilation.
-            if (outputPadding[i] >= Stride[i] && outputPadding[i] >= Dilation[i])
+            if (!Window.OutputPaddingAllowed(outputPadding[i], Stride[i], Dilation[i]))
             {
                 throw new CnnShapeException($"{Type}: output padding must be smaller than either stride or dilation, but axis {Ranks.AxisName(i, Spatial)} has output_padding {outputPadding[i]}, stride {Stride[i]} and dilation {Dilation[i]}.");
             }
@@ -299,7 +282,7 @@ public sealed class TransposedConvolution : Layer
         for (int i = 0; i < Spatial; i++)
         {
             long size = input[layout.FirstSpatial + i];
-            outs[i] = WindowArithmetic.Transposed(size, Kernel[i], Stride[i], Padding[i], Dilation[i], outputPadding[i]);
+            outs[i] = Window.TransposedOutput(size, Kernel[i], Stride[i], Padding[i], Padding[i], Dilation[i], outputPadding[i]);
             var (stride, padding, dilation, kernel, extra, output) = (Stride[i], Padding[i], Dilation[i], Kernel[i], outputPadding[i], outs[i]);
             steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Transposed(size, stride, padding, dilation, kernel, extra, output));
         }
@@ -307,7 +290,7 @@ public sealed class TransposedConvolution : Layer
         {
             var ins = new long[Spatial];
             for (int i = 0; i < Spatial; i++) ins[i] = input[layout.FirstSpatial + i];
-            throw new CnnShapeException($"{Type}: given input size per channel ({Ranks.Join(ins)}), the calculated output size per channel is ({Ranks.Join(outs)}); output size is too small.");
+            throw new CnnShapeException($"{Type}: given input size per channel ({Ranks.Join(ins)}), the calculated output size per channel is ({Ranks.Join(outs)}); output size is too small.") { TooSmall = true };
         }
         for (int i = 0; i < Spatial; i++) dims[layout.FirstSpatial + i] = outs[i];
         var result = Shape.Own(dims);

@@ -1,4 +1,5 @@
 using CnnShape.Parsing;
+using CnnShape.Rules;
 using CnnShape.Shapes;
 
 namespace CnnShape.Layers;
@@ -56,11 +57,11 @@ public static class LayerCatalog
             Add($"AvgPool{n}d", avg, a => BuildPooling(a, $"AvgPool{spatial}d", PoolKind.Average, spatial));
             Add($"AdaptiveAvgPool{n}d", [P("output_size")], a => BuildAdaptive(a, $"AdaptiveAvgPool{spatial}d", spatial, max: false));
             Add($"AdaptiveMaxPool{n}d", [P("output_size"), P("return_indices", B(false))], a => BuildAdaptive(a, $"AdaptiveMaxPool{spatial}d", spatial, max: true));
-            Add($"ZeroPad{n}d", [P("padding")], a => BuildPad(a, $"ZeroPad{spatial}d", spatial, PadMode.Constant));
-            Add($"ConstantPad{n}d", [P("padding"), P("value")], a => BuildPad(a, $"ConstantPad{spatial}d", spatial, PadMode.Constant));
-            Add($"ReflectionPad{n}d", [P("padding")], a => BuildPad(a, $"ReflectionPad{spatial}d", spatial, PadMode.Reflect));
-            Add($"ReplicationPad{n}d", [P("padding")], a => BuildPad(a, $"ReplicationPad{spatial}d", spatial, PadMode.Replicate));
-            Add($"CircularPad{n}d", [P("padding")], a => BuildPad(a, $"CircularPad{spatial}d", spatial, PadMode.Circular));
+            Add($"ZeroPad{n}d", [P("padding")], a => BuildPad(a, $"ZeroPad{spatial}d", spatial, BorderMode.Constant));
+            Add($"ConstantPad{n}d", [P("padding"), P("value")], a => BuildPad(a, $"ConstantPad{spatial}d", spatial, BorderMode.Constant));
+            Add($"ReflectionPad{n}d", [P("padding")], a => BuildPad(a, $"ReflectionPad{spatial}d", spatial, BorderMode.Reflect));
+            Add($"ReplicationPad{n}d", [P("padding")], a => BuildPad(a, $"ReplicationPad{spatial}d", spatial, BorderMode.Replicate));
+            Add($"CircularPad{n}d", [P("padding")], a => BuildPad(a, $"CircularPad{spatial}d", spatial, BorderMode.Circular));
             Add($"BatchNorm{n}d", [P("num_features"), P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(true)), P("track_running_stats", B(true)), P("device", None), P("dtype", None)],
                 a => Normalization.Batch(spatial, a.Int("num_features"), a.Bool("affine"), a.Bool("track_running_stats")));
             Add($"InstanceNorm{n}d", [P("num_features"), P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(false)), P("track_running_stats", B(false)), P("device", None), P("dtype", None)],
@@ -180,10 +181,10 @@ public static class LayerCatalog
         string modeText = a.Str("padding_mode");
         var mode = modeText switch
         {
-            "zeros" => PaddingMode.Zeros,
-            "reflect" => PaddingMode.Reflect,
-            "replicate" => PaddingMode.Replicate,
-            "circular" => PaddingMode.Circular,
+            "zeros" => BorderMode.Constant,
+            "reflect" => BorderMode.Reflect,
+            "replicate" => BorderMode.Replicate,
+            "circular" => BorderMode.Circular,
             _ => throw new CnnShapeException($"{type}: padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', got '{modeText}'."),
         };
         long[] before, after;
@@ -198,15 +199,9 @@ public static class LayerCatalog
             }
             else if (word == "same")
             {
-                // PyTorch pads d·(k−1) in total, ⌊total/2⌋ before and the rest (the extra one, for an even span) after.
                 before = new long[n];
                 after = new long[n];
-                for (int i = 0; i < n; i++)
-                {
-                    long total = Internal.Checked.Mul(dilation[i], kernel[i] - 1, "the 'same' padding");
-                    before[i] = total / 2;
-                    after[i] = total - before[i];
-                }
+                for (int i = 0; i < n; i++) (before[i], after[i]) = Window.SameSplit(kernel[i], dilation[i]);
             }
             else throw new CnnShapeException($"{type}: invalid padding string '{word}', should be one of 'valid' or 'same'.");
         }
@@ -269,12 +264,12 @@ public static class LayerCatalog
         return new AdaptivePooling(type, n, sizes, max);
     }
 
-    private static Layer BuildPad(Arguments a, string type, int n, PadMode mode)
+    private static Layer BuildPad(Arguments a, string type, int n, BorderMode mode)
     {
         var value = a.Get("padding");
         long[] padding = value is PyTuple ? a.IntList("padding") : Enumerable.Repeat(a.Int("padding"), 2 * n).ToArray();
         if (type.StartsWith("ConstantPad", StringComparison.Ordinal)) a.Float("value");
-        return new Pad(type, padding, mode, mode == PadMode.Circular ? n : null);
+        return new Pad(type, padding, mode, mode == BorderMode.Circular ? n : null);
     }
 
     private static Layer BuildUpsample(Arguments a, string type, string mode, bool? alignCorners, bool recompute)

@@ -1,20 +1,8 @@
 using CnnShape.Internal;
+using CnnShape.Rules;
 using CnnShape.Shapes;
 
 namespace CnnShape.Layers;
-
-/// <summary>How <c>F.pad</c> fills the border.</summary>
-public enum PadMode
-{
-    /// <summary>A constant value (ZeroPad, ConstantPad).</summary>
-    Constant,
-    /// <summary>ReflectionPad.</summary>
-    Reflect,
-    /// <summary>ReplicationPad.</summary>
-    Replicate,
-    /// <summary>CircularPad.</summary>
-    Circular,
-}
 
 /// <summary>
 /// <c>ZeroPad/ConstantPad/ReflectionPad/ReplicationPad/CircularPad 1d/2d/3d</c>: <c>F.pad</c> with the layer's padding,
@@ -22,7 +10,7 @@ public enum PadMode
 /// </summary>
 public sealed class Pad : Layer
 {
-    internal Pad(string type, long[] padding, PadMode mode, int? moduleSpatial) : base(type)
+    internal Pad(string type, long[] padding, BorderMode mode, int? moduleSpatial) : base(type)
     {
         Padding = padding;
         Mode = mode;
@@ -32,7 +20,7 @@ public sealed class Pad : Layer
     /// <summary>Padding amounts in <c>F.pad</c> order: last axis (before, after), then the one before it, …</summary>
     public long[] Padding { get; }
     /// <summary>The fill mode.</summary>
-    public PadMode Mode { get; }
+    public BorderMode Mode { get; }
     /// <summary>CircularPadNd checks its input rank itself (n+1 or n+2); the other modules leave it to F.pad.</summary>
     public int? ModuleSpatial { get; }
 
@@ -46,7 +34,7 @@ public sealed class Pad : Layer
         if (Padding.Length % 2 != 0) throw new CnnShapeException($"{Type}: the padding must have an even length (a before and after per axis), got {Padding.Length} values.");
         int padded = Padding.Length / 2;
         if (padded > input.Rank) throw new CnnShapeException($"{Type}: {Padding.Length} padding values pad {padded} dimensions, but the input {input} has only {input.Rank}.");
-        return Mode == PadMode.Constant ? ApplyConstant(input, padded) : ApplyBorder(input, padded);
+        return Mode == BorderMode.Constant ? ApplyConstant(input, padded) : ApplyBorder(input, padded);
     }
 
     private (long before, long after) Amounts(int k, int padded) => (Padding[2 * (padded - 1 - k)], Padding[2 * (padded - 1 - k) + 1]);
@@ -87,10 +75,10 @@ public sealed class Pad : Layer
     /// </summary>
     private LayerResult ApplyBorder(Shape input, int padded)
     {
-        string mode = Mode.ToString().ToLowerInvariant();
+        string mode = Borders.Word(Mode);
         if (!(input.Rank == padded + 1 || input.Rank == padded + 2) || padded is < 1 or > 3)
         {
-            if (Mode == PadMode.Circular)
+            if (Mode == BorderMode.Circular)
             {
                 throw new CnnShapeException($"{Type}: circular padding of {padded} dimension(s) needs a {padded + 1}-D or {padded + 2}-D input, but got {input}.");
             }
@@ -100,7 +88,7 @@ public sealed class Pad : Layer
         bool batched = input.Rank == padded + 2;
         var dims = input.ToArray();
         var steps = new AxisStep[padded];
-        if (Mode != PadMode.Circular)
+        if (Mode != BorderMode.Circular)
         {
             for (int a = batched ? 1 : 0; a < input.Rank; a++)
             {
@@ -112,16 +100,12 @@ public sealed class Pad : Layer
         {
             var (before, after) = Amounts(k, padded);
             long size = input[first + k];
-            if (Mode == PadMode.Reflect && (before >= size || after >= size))
+            if (Borders.Violation(Mode, before, after, size) is string violation)
             {
-                throw new CnnShapeException($"{Type}: reflection padding must be less than the input size on each side, but dimension {first + k} of {input} has size {size} and padding ({before}, {after}).");
-            }
-            if (Mode == PadMode.Circular && (before > size || after > size))
-            {
-                throw new CnnShapeException($"{Type}: circular padding ({before}, {after}) wraps around more than once on dimension {first + k} of size {size} ({input}).");
+                throw new CnnShapeException($"{Type}: {violation} (dimension {first + k} of {input}).");
             }
             long output = Checked.Add(Checked.Add(size, before, "the padded size"), after, "the padded size");
-            if (Mode == PadMode.Circular && output < 0)
+            if (Mode == BorderMode.Circular && output < 0)
             {
                 throw new CnnShapeException($"{Type}: the negative circular padding ({before}, {after}) leaves a negative size on dimension {first + k} of {input}.");
             }
@@ -130,7 +114,7 @@ public sealed class Pad : Layer
             steps[k] = new AxisStep($"dim {first + k}", () => Formulas.Pad(size, before, after, output));
         }
         // The reflection/replication kernels refuse only when no padded axis keeps a positive size.
-        if (Mode != PadMode.Circular && (!anyOutputPositive || dims.Skip(first).Any(d => d < 0)))
+        if (Mode != BorderMode.Circular && (!anyOutputPositive || dims.Skip(first).Any(d => d < 0)))
         {
             throw new CnnShapeException($"{Type}: input {input} is too small for padding ({string.Join(", ", Padding)}): the calculated output is {Shape.Format(dims)}.");
         }

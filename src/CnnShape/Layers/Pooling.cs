@@ -1,5 +1,5 @@
-using CnnShape.Arithmetic;
 using CnnShape.Internal;
+using CnnShape.Rules;
 using CnnShape.Shapes;
 
 namespace CnnShape.Layers;
@@ -63,7 +63,7 @@ public sealed class Pooling : Layer
             if (Padding[i] > limit)
             {
                 string of = UsesDilatedLimit && Dilation[i] != 1
-                    ? $"the dilated kernel ({Dilation[i]}·({Kernel[i]}−1) + 1 = {WindowArithmetic.EffectiveKernel(Kernel[i], Dilation[i])})"
+                    ? $"the dilated kernel ({Dilation[i]}·({Kernel[i]}−1) + 1 = {Window.Span(Kernel[i], Dilation[i])})"
                     : $"the kernel size ({Kernel[i]})";
                 throw new CnnShapeException($"{Type}: padding {Padding[i]} on axis {axis} is more than half of {of}: PyTorch allows at most {limit}.");
             }
@@ -93,7 +93,7 @@ public sealed class Pooling : Layer
         for (int i = 0; i < Spatial; i++)
         {
             long size = input[layout.FirstSpatial + i];
-            outs[i] = WindowArithmetic.Pooling(size, Kernel[i], Padding[i], Padding[i], Stride[i], Dilation[i], CeilMode);
+            outs[i] = Window.PoolingOutput(size, Kernel[i], Padding[i], Padding[i], Stride[i], Dilation[i], CeilMode);
             var (padding, dilation, kernel, stride, output, ceil) = (Padding[i], Dilation[i], Kernel[i], Stride[i], outs[i], CeilMode);
             steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Pooling(size, padding, dilation, kernel, stride, ceil, output));
         }
@@ -103,24 +103,21 @@ public sealed class Pooling : Layer
             {
                 var ins = input.Dims[layout.FirstSpatial..];
                 string prefix = Type == "MaxPool1d" ? "max_pool1d() invalid computed output size: " : "";
-                throw new CnnShapeException($"{Type}: {prefix}given input size ({Ranks.Join(ins)}), the calculated output size is ({Ranks.Join(outs)}); output size is too small ({steps[i].Axis}: {steps[i].Formula}).");
+                throw new CnnShapeException($"{Type}: {prefix}given input size ({Ranks.Join(ins)}), the calculated output size is ({Ranks.Join(outs)}); output size is too small ({steps[i].Axis}: {steps[i].Formula}).") { TooSmall = true };
             }
             dims[layout.FirstSpatial + i] = outs[i];
         }
         return new LayerResult(Shape.Own(dims), 0, 0, steps);
     }
 
-    /// <summary>MaxPool2d (current PyTorch) measures its padding limit against the dilated kernel; MaxPool1d and every other pool against the plain kernel.</summary>
+    /// <summary>MaxPool2d (current PyTorch) measures its padding limit against the dilated kernel; every other pool against the plain kernel.</summary>
     private bool UsesDilatedLimit => Type == "MaxPool2d";
 
-    /// <summary>
-    /// The largest padding PyTorch accepts. Current ATen checks pad ≤ (d·(k−1)+1)/2 in <c>pooling_output_shape</c> and in
-    /// <c>pool2d_shape_check</c>, but <c>max_pool1d</c> and <c>pool3d_shape_check</c> still check pad ≤ k/2.
-    /// (PyTorch 1.13 used k/2 everywhere: it refuses MaxPool2d(2, padding=2, dilation=3), current PyTorch accepts it.)
-    /// </summary>
-    private long PadLimit(int axis) => UsesDilatedLimit
-        ? WindowArithmetic.EffectiveKernel(Kernel[axis], Dilation[axis]) / 2
-        : Kernel[axis] / 2;
+    /// <summary>The largest padding PyTorch accepts on an axis (<see cref="Window.PoolPaddingLimit"/>).</summary>
+    private long PadLimit(int axis) => Window.PoolPaddingLimit(UsesDilatedLimit ? PoolLimit.HalfDilatedKernel : PoolLimit.HalfKernel, Kernel[axis], Dilation[axis]);
+
+    /// <summary>Which limit this pool obeys, for the solvers.</summary>
+    internal PoolLimit Limit => UsesDilatedLimit ? PoolLimit.HalfDilatedKernel : PoolLimit.HalfKernel;
 
     internal override Geometry GeometryFor(Shape input, Shape output) => new WindowGeometry(Kernel, Stride, Padding, Dilation);
 }

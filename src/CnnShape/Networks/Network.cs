@@ -23,8 +23,8 @@ public abstract record NetworkNode
     public required string Name { get; init; }
     /// <summary>Names of the tensors it reads.</summary>
     public required IReadOnlyList<string> Inputs { get; init; }
-    /// <summary>Where it was written (e.g. <c>net.yaml:12</c>), for messages.</summary>
-    public required string Place { get; init; }
+    /// <summary>Where it was written: the file and line (and, for Python, the column), as data.</summary>
+    public required Place Place { get; init; }
 }
 
 /// <summary>A layer applied to one input tensor.</summary>

@@ -1,6 +1,7 @@
 using CnnShape.Internal;
 using CnnShape.Layers;
 using CnnShape.ReceptiveFields;
+using CnnShape.Rules;
 using CnnShape.Shapes;
 
 namespace CnnShape.Networks;
@@ -85,7 +86,7 @@ public static class NetworkAnalyzer
                         output = Merge(m, ins.Select(x => x.Shape).ToList());
                         var (union, disagreement) = FieldPropagation.Union(ins.Select(x => x.Field).ToList(), output, m.Inputs);
                         field = union;
-                        if (disagreement is not null) warnings.Add($"{node.Place} '{node.Name}': {disagreement}.");
+                        if (disagreement is not null) warnings.Add($"{node.Place.Location}'{node.Name}': {disagreement}.");
                         type = m.Kind == MergeKind.Concat ? "Concat" : m.Kind.ToString();
                         break;
                     default:
@@ -96,16 +97,29 @@ public static class NetworkAnalyzer
             }
             catch (CnnShapeException e)
             {
-                string what = node is LayerNode ln ? $"layer '{node.Name}' `{ln.Text}`" : $"merge '{node.Name}'";
-                var inShapes = string.Join(", ", node.Inputs.Select(i => tensors.TryGetValue(i, out var t) ? $"{i} {t.Shape}" : i));
-                throw new CnnShapeException($"{node.Place}: {what} on {inShapes}: {e.Message}");
+                throw e.Within(PlaceOf(node, tensors));
             }
             catch (OverflowException)
             {
-                throw new CnnShapeException($"{node.Place}: '{node.Name}': the computation overflows 64-bit integers; cnnshape refuses rather than give a wrong number.");
+                throw new CnnShapeException(LayerEngine.OverflowRule, PlaceOf(node, tensors));
             }
         }
         return new NetworkReport(shape, rows, tensors, network.Outputs, warnings);
+    }
+
+    /// <summary>The place of a node as data: file and line, its name and text, and the inputs it got.</summary>
+    internal static Place PlaceOf(NetworkNode node, IReadOnlyDictionary<string, (Shape Shape, ReceptiveField Field)> tensors)
+    {
+        string input = node is LayerNode && node.Inputs.Count == 1 && tensors.TryGetValue(node.Inputs[0], out var only)
+            ? only.Shape.ToString()
+            : string.Join(", ", node.Inputs.Select(i => tensors.TryGetValue(i, out var t) ? $"{i} {t.Shape}" : i));
+        return node.Place.Within(new Place
+        {
+            Kind = node is LayerNode ? "layer" : "merge",
+            Node = node.Name,
+            Text = node is LayerNode l ? l.Text : null,
+            Input = input,
+        });
     }
 
     /// <summary>
@@ -116,8 +130,8 @@ public static class NetworkAnalyzer
         var byName = new Dictionary<string, NetworkNode>(StringComparer.Ordinal);
         foreach (var node in network.Nodes)
         {
-            if (node.Name == network.InputName) throw new CnnShapeException($"{node.Place}: the name '{node.Name}' is the network input's; give the layer another name.");
-            if (!byName.TryAdd(node.Name, node)) throw new CnnShapeException($"{node.Place}: the name '{node.Name}' is used twice (first at {byName[node.Name].Place}).");
+            if (node.Name == network.InputName) throw new CnnShapeException($"the name '{node.Name}' is the network input's; give the layer another name.", node.Place);
+            if (!byName.TryAdd(node.Name, node)) throw new CnnShapeException($"the name '{node.Name}' is used twice (first at {byName[node.Name].Place.Location.TrimEnd(' ', ':')}).", node.Place);
         }
         var unknown = new List<string>();
         foreach (var node in network.Nodes)
@@ -127,7 +141,7 @@ public static class NetworkAnalyzer
                 if (i != network.InputName && !byName.ContainsKey(i))
                 {
                     var hint = Layers.Suggest.Closest(i, byName.Keys.Append(network.InputName));
-                    unknown.Add($"{node.Place}: '{node.Name}' reads '{i}', which no layer defines{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+                    unknown.Add($"{node.Place.Location}'{node.Name}' reads '{i}', which no layer defines{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
                 }
             }
         }
@@ -135,7 +149,11 @@ public static class NetworkAnalyzer
         {
             if (o != network.InputName && !byName.ContainsKey(o)) unknown.Add($"the output '{o}' is not a layer name");
         }
-        if (unknown.Count > 0) throw new CnnShapeException("unknown names: " + string.Join("; ", unknown) + ".");
+        if (unknown.Count > 0)
+        {
+            var first = network.Nodes.FirstOrDefault(n => n.Inputs.Any(i => i != network.InputName && !byName.ContainsKey(i)));
+            throw new CnnShapeException("unknown names: " + string.Join("; ", unknown) + ".", first is null ? null : new Place { File = first.Place.File });
+        }
 
         // In-degrees and readers as arrays indexed by file position; ties go to the earlier node.
         var nodes = network.Nodes;
@@ -178,47 +196,23 @@ public static class NetworkAnalyzer
         }
         if (order.Count < nodes.Count)
         {
-            var stuck = Enumerable.Range(0, nodes.Count).Where(i => waiting[i] > 0).Select(i => $"'{nodes[i].Name}' ({nodes[i].Place})").Take(8);
-            throw new CnnShapeException($"the network has a cycle: {string.Join(", ", stuck)} wait on each other through their from: references.");
+            var waitingNodes = Enumerable.Range(0, nodes.Count).Where(i => waiting[i] > 0).ToList();
+            var stuck = waitingNodes.Select(i => $"'{nodes[i].Name}' ({nodes[i].Place.Location.TrimEnd(' ', ':')})").Take(8);
+            throw new CnnShapeException($"the network has a cycle: {string.Join(", ", stuck)} wait on each other through their from: references.", new Place { File = nodes[waitingNodes[0]].Place.File });
         }
         return order;
     }
 
-    /// <summary>Merges: broadcasting for element-wise ops (sizes equal or 1, aligned from the right); torch.cat for Concat.</summary>
+    /// <summary>Merges: broadcasting for element-wise ops (<see cref="Broadcasting"/>); <c>torch.cat</c> for Concat (<see cref="Concatenation"/>).</summary>
     internal static Shape Merge(MergeNode node, List<Shape> shapes)
     {
         if (shapes.Count < 2 && node.Kind != MergeKind.Concat) throw new CnnShapeException($"{node.Kind} needs at least two inputs.");
+        var dims = shapes.Select(s => s.ToArray()).ToList();
         if (node.Kind == MergeKind.Concat)
         {
-            var first = shapes[0];
-            int dim = Dims.Wrap(node.Dim, first.Rank, "Concat", "dim");
-            var dims = first.ToArray();
-            for (int s = 1; s < shapes.Count; s++)
-            {
-                var other = shapes[s];
-                bool ok = other.Rank == first.Rank;
-                for (int a = 0; ok && a < first.Rank; a++) ok = a == dim || other[a] == first[a];
-                if (!ok) throw new CnnShapeException($"torch.cat along dim {dim} needs every other dimension equal, but '{node.Inputs[0]}' is {first} and '{node.Inputs[s]}' is {other}.");
-                dims[dim] = Checked.Add(dims[dim], other[dim], "the concatenated size");
-            }
-            return Shape.Own(dims);
+            int dim = Dims.Wrap(node.Dim, shapes[0].Rank, "torch.cat", "dim");
+            return Shape.Own(Concatenation.Shape(dims, dim, node.Inputs));
         }
-        int rank = shapes.Max(s => s.Rank);
-        var result = new long[rank];
-        for (int a = 0; a < rank; a++)
-        {
-            long size = 1;
-            for (int s = 0; s < shapes.Count; s++)
-            {
-                var sh = shapes[s];
-                int k = sh.Rank - rank + a;
-                long d = k >= 0 ? sh[k] : 1;
-                if (d == size || d == 1) continue;
-                if (size == 1) { size = d; continue; }
-                throw new CnnShapeException($"the shapes do not broadcast: '{node.Inputs[0]}' is {shapes[0]} and '{node.Inputs[s]}' is {sh} (dimension {a} of the result: {size} vs {d}; sizes must be equal or 1).");
-            }
-            result[a] = size;
-        }
-        return Shape.Own(result);
+        return Shape.Own(Broadcasting.Shape(dims, node.Inputs));
     }
 }

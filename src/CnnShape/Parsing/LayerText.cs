@@ -268,7 +268,7 @@ public static class LayerText
         private CnnShapeException Error(string rule, int? at = null)
         {
             int col = (at ?? _pos) + 1;
-            return new CnnShapeException($"cannot read the layer text at column {col}: {rule}.");
+            return new CnnShapeException($"cannot read the layer text: {rule}.", new Place { Column = col });
         }
     }
 }

@@ -1,4 +1,4 @@
-using CnnShape.Arithmetic;
+using CnnShape.Rules;
 using CnnShape.Internal;
 
 namespace CnnShape.Solvers;
@@ -88,30 +88,30 @@ public static class ConfigurationSolver
             {
                 for (long d = 1; d <= maxD; d++)
                 {
-                    long span = d * (k - 1) + 1;
                     for (long s = 1; s <= b.MaxStride; s++)
                     {
                         for (long p = 0; p <= b.MaxPadding; p++)
                         {
                             if (kind == WindowKind.Transposed)
                             {
-                                long limit = Math.Max(s, d);
-                                for (long op = 0; op < limit; op++)
+                                long op = 0;
+                                for (; Window.OutputPaddingAllowed(op, s, d); op++)
                                 {
                                     tried++;
-                                    // (in − 1)·s − 2p + d·(k − 1) + op + 1
-                                    if ((input - 1) * s - 2 * p + span + op == output) solutions.Add(new Configuration(kind, k, s, p, d, op));
+                                    if (Window.TransposedOutput(input, k, s, p, p, d, op) == output) solutions.Add(new Configuration(kind, k, s, p, d, op));
                                 }
-                                tried += Math.Max(b.MaxStride, b.MaxDilation) - limit;
+                                tried += Math.Max(b.MaxStride, b.MaxDilation) - op;
                                 continue;
                             }
                             tried++;
-                            // PyTorch's pooling limits: padding ≤ half the kernel (MaxPool2d: of the dilated kernel)
-                            if (kind == WindowKind.MaxPool && p > span / 2) continue;
-                            if (kind == WindowKind.AvgPool && p > k / 2) continue;
-                            long padded = input + 2 * p;
-                            if (padded < span) continue;
-                            if ((padded - span) / s + 1 == output) solutions.Add(new Configuration(kind, k, s, p, d, 0));
+                            // PyTorch's pooling padding limits (the printed layers are MaxPool2d and AvgPool2d)
+                            if (kind == WindowKind.MaxPool && p > Window.PoolPaddingLimit(PoolLimit.HalfDilatedKernel, k, d)) continue;
+                            if (kind == WindowKind.AvgPool && p > Window.PoolPaddingLimit(PoolLimit.HalfKernel, k, d)) continue;
+                            if (!Window.Fits(input, p, p, k, d)) continue;
+                            long result = kind == WindowKind.Convolution
+                                ? Window.ConvolutionOutput(input, p, p, k, s, d)
+                                : Window.PoolingOutput(input, k, p, p, s, d, ceilMode: false);
+                            if (result == output) solutions.Add(new Configuration(kind, k, s, p, d, 0));
                         }
                     }
                 }

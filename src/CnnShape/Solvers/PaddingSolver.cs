@@ -1,5 +1,5 @@
-using CnnShape.Arithmetic;
 using CnnShape.Internal;
+using CnnShape.Rules;
 
 namespace CnnShape.Solvers;
 
@@ -41,7 +41,7 @@ public static class PaddingSolver
     public static PaddingAnswer Window(long input, long output, long kernel, long stride = 1, long dilation = 1, SplitConvention convention = SplitConvention.PyTorch)
     {
         Validate(input, output, kernel, stride, dilation);
-        long span = WindowArithmetic.EffectiveKernel(kernel, dilation);
+        long span = Rules.Window.Span(kernel, dilation);
         long low = Checked.Add(Checked.Add(Checked.Mul(output - 1, stride, "the padding"), span, "the padding"), -input, "the padding");
         long high = Checked.Add(low, stride - 1, "the padding");
         if (high < 0)
@@ -68,7 +68,7 @@ public static class PaddingSolver
     public static TransposedPaddingAnswer Transposed(long input, long output, long kernel, long stride = 1, long dilation = 1)
     {
         Validate(input, output, kernel, stride, dilation);
-        long span = WindowArithmetic.EffectiveKernel(kernel, dilation);
+        long span = Rules.Window.Span(kernel, dilation);
         long top = Checked.Add(Checked.Mul(input - 1, stride, "the transposed output"), span, "the transposed output");
         long baseValue = top - output;
         long padding = baseValue <= 0 ? 0 : (baseValue + 1) / 2;

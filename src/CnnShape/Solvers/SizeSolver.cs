@@ -1,7 +1,7 @@
 using System.Globalization;
-using CnnShape.Arithmetic;
 using CnnShape.Layers;
 using CnnShape.Networks;
+using CnnShape.Rules;
 using CnnShape.Shapes;
 
 namespace CnnShape.Solvers;
@@ -126,15 +126,13 @@ public static class SizeSolver
             {
                 case Convolution c when c.Spatial == spatial && k >= 0:
                     {
-                        long eff = WindowArithmetic.EffectiveKernel(c.Kernel[k], c.Dilation[k]);
-                        long before = c.PadBefore[k], after = c.PadAfter[k], s = c.Stride[k];
+                        long eff = Window.Span(c.Kernel[k], c.Dilation[k]);
+                        long before = c.PadBefore[k], after = c.PadAfter[k], s = c.Stride[k], kk = c.Kernel[k], d = c.Dilation[k];
                         var mode = c.Mode;
                         program[i] = n =>
                         {
-                            if (mode == PaddingMode.Reflect && (before >= n || after >= n)) return -1;
-                            if (mode == PaddingMode.Circular && (before > n || after > n)) return -1;
-                            long padded = n + before + after;
-                            return padded < eff ? -1 : WindowArithmetic.Convolution(padded, c.Kernel[k], s, c.Dilation[k]);
+                            if (Borders.Violation(mode, before, after, n) is not null) return -1;
+                            return Window.Fits(n, before, after, kk, d) ? Window.ConvolutionOutput(n, before, after, kk, s, d) : -1;
                         };
                         forms[node.Name] = input?.Window(before + after - eff + s, s);
                         break;
@@ -146,16 +144,16 @@ public static class SizeSolver
                         program[i] = n =>
                         {
                             if (avg3d && n < kk) return -1;
-                            long o = WindowArithmetic.Pooling(n, kk, pad, pad, s, d, ceil);
+                            long o = Window.PoolingOutput(n, kk, pad, pad, s, d, ceil);
                             return o < 1 ? -1 : o;
                         };
-                        forms[node.Name] = ceil ? null : input?.Window(2 * pad - WindowArithmetic.EffectiveKernel(kk, d) + s, s);
+                        forms[node.Name] = ceil ? null : input?.Window(2 * pad - Window.Span(kk, d) + s, s);
                         break;
                     }
                 case TransposedConvolution t when t.Spatial == spatial && k >= 0:
                     {
                         long kk = t.Kernel[k], s = t.Stride[k], p = t.Padding[k], d = t.Dilation[k], op = t.OutputPadding[k];
-                        program[i] = n => { long o = WindowArithmetic.Transposed(n, kk, s, p, d, op); return o < 1 ? -1 : o; };
+                        program[i] = n => { long o = Window.TransposedOutput(n, kk, s, p, p, d, op); return o < 1 ? -1 : o; };
                         forms[node.Name] = input?.Affine(s, -s - 2 * p + d * (kk - 1) + op + 1);
                         break;
                     }

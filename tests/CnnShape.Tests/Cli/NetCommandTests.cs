@@ -85,11 +85,11 @@ public class NetCommandTests
 
     [Theory]
     [InlineData("model.txt", "Sequential(\n  (0): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))\n", "the model ends before its last ')'")]
-    [InlineData("model.txt", "Sequential(\n  (0): Conv2d(3, 8, kernel_size=(3, 3)\n)\n", "model.txt:2: layer `Conv2d(3, 8, kernel_size=(3, 3)`")]
-    [InlineData("net.yaml", "input: 1x3x8x8\nlayers:\n  - a: [1, 2\n", "net.yaml:4: not valid YAML")]
+    [InlineData("model.txt", "Sequential(\n  (0): Conv2d(3, 8, kernel_size=(3, 3)\n)\n", "model.txt:2:39: layer '0' `Conv2d(3, 8, kernel_size=(3, 3)`: cannot read the layer text: the call is not closed")]
+    [InlineData("net.yaml", "input: 1x3x8x8\nlayers:\n  - a: [1, 2\n", "net.yaml:4:1: not valid YAML")]
     [InlineData("net.yaml", "input: 1x3x8x8\nlayers:\n  - a: {add: [input]}\n", "net.yaml:3: 'add' needs a list of at least two names")]
     [InlineData("net.yaml", "input: 1x3x8x8\nlayerz: []\n", "net.yaml:2: unknown key 'layerz'")]
-    [InlineData("lines.txt", "Conv2d(3, 8, 3)\nConv2d(9, 8, 3)\n", "lines.txt:2: layer '1' `Conv2d(9, 8, 3)` on 0 [1, 8, 30, 30]")]
+    [InlineData("lines.txt", "Conv2d(3, 8, 3)\nConv2d(9, 8, 3)\n", "lines.txt:2: layer '1' `Conv2d(9, 8, 3)` on input [1, 8, 30, 30]: Conv2d: expected input [1, 8, 30, 30] to have 9 channels")]
     public void Malformed_files_are_refused_naming_file_line_and_problem(string name, string text, string expected)
     {
         var r = CliRunner.Run("net", Write(name, text), "--input", "1x3x32x32");

@@ -1,4 +1,4 @@
-using CnnShape.Arithmetic;
+using CnnShape.Rules;
 using CnnShape.Shapes;
 using CsCheck;
 
@@ -27,8 +27,8 @@ public class ArithmeticProperties
     {
         Window.Where(w => w.P <= w.K / 2 && w.In + 2 * w.P >= w.D * (w.K - 1) + 1).Sample(w =>
         {
-            long floor = WindowArithmetic.Pooling(w.In, w.K, w.P, w.P, w.S, w.D, ceilMode: false);
-            long ceil = WindowArithmetic.Pooling(w.In, w.K, w.P, w.P, w.S, w.D, ceilMode: true);
+            long floor = Rules.Window.PoolingOutput(w.In, w.K, w.P, w.P, w.S, w.D, ceilMode: false);
+            long ceil = Rules.Window.PoolingOutput(w.In, w.K, w.P, w.P, w.S, w.D, ceilMode: true);
             Assert.InRange(ceil - floor, 0, 1);
             Assert.True((ceil - 1) * w.S < w.In + w.P, "the last window must start inside the input or the left padding");
         });

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CnnShape.Arithmetic;
+using CnnShape.Rules;
 using CnnShape.Solvers;
 using CsCheck;
 
@@ -64,13 +64,13 @@ public class PaddingSolverTests
             catch (CnnShapeException)
             {
                 // Refused: then even zero padding already overshoots the target.
-                Assert.True(WindowArithmetic.Pooling(p.N, p.K, 0, 0, p.S, p.D, false) > p.M || p.N < p.D * (p.K - 1) + 1 && p.M < 1);
+                Assert.True(Window.PoolingOutput(p.N, p.K, 0, 0, p.S, p.D, false) > p.M || p.N < p.D * (p.K - 1) + 1 && p.M < 1);
                 return;
             }
-            Assert.Equal(p.M, WindowArithmetic.Pooling(p.N, p.K, a.Before, a.After, p.S, p.D, false));
-            Assert.Equal(p.M, WindowArithmetic.Pooling(p.N, p.K, a.LargestTotal, 0, p.S, p.D, false));
-            if (a.SmallestTotal > 0) Assert.NotEqual(p.M, WindowArithmetic.Pooling(p.N, p.K, a.SmallestTotal - 1, 0, p.S, p.D, false));
-            if (a.Symmetric is long sym) Assert.Equal(p.M, WindowArithmetic.Pooling(p.N, p.K, sym, sym, p.S, p.D, false));
+            Assert.Equal(p.M, Window.PoolingOutput(p.N, p.K, a.Before, a.After, p.S, p.D, false));
+            Assert.Equal(p.M, Window.PoolingOutput(p.N, p.K, a.LargestTotal, 0, p.S, p.D, false));
+            if (a.SmallestTotal > 0) Assert.NotEqual(p.M, Window.PoolingOutput(p.N, p.K, a.SmallestTotal - 1, 0, p.S, p.D, false));
+            if (a.Symmetric is long sym) Assert.Equal(p.M, Window.PoolingOutput(p.N, p.K, sym, sym, p.S, p.D, false));
         });
     }
 
@@ -83,7 +83,7 @@ public class PaddingSolverTests
             try { a = PaddingSolver.Transposed(p.N, p.M, p.K, p.S, p.D); }
             catch (CnnShapeException) { return; }
             Assert.InRange(a.OutputPadding, 0, Math.Max(p.S, p.D) - 1);
-            Assert.Equal(p.M, WindowArithmetic.Transposed(p.N, p.K, p.S, a.Padding, p.D, a.OutputPadding));
+            Assert.Equal(p.M, Window.TransposedOutput(p.N, p.K, p.S, a.Padding, a.Padding, p.D, a.OutputPadding));
         });
     }
 

@@ -1,0 +1,91 @@
+using CnnShape.Internal;
+
+namespace CnnShape.Rules;
+
+/// <summary>
+/// PyTorch and ONNX (multidirectional) broadcasting: shapes aligned from the right, missing leading dimensions count as 1,
+/// and each result dimension is the one size the operands share, where a 1 stretches (ATen <c>infer_size</c>; ONNX
+/// Broadcasting.md).
+/// </summary>
+public static class Broadcasting
+{
+    /// <summary>The broadcast shape; a clash is refused naming both operands (by <paramref name="names"/> when given) and the sizes.</summary>
+    public static long[] Shape(IReadOnlyList<long[]> shapes, IReadOnlyList<string>? names = null)
+    {
+        int rank = 0;
+        foreach (var s in shapes) rank = Math.Max(rank, s.Length);
+        var result = new long[rank];
+        for (int a = 0; a < rank; a++)
+        {
+            long size = 1;
+            int owner = 0;
+            for (int s = 0; s < shapes.Count; s++)
+            {
+                var sh = shapes[s];
+                int k = sh.Length - rank + a;
+                long d = k >= 0 ? sh[k] : 1;
+                if (d == size || d == 1) continue;
+                if (size == 1)
+                {
+                    size = d;
+                    owner = s;
+                    continue;
+                }
+                string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' is {Shapes.Shape.Format(shapes[i])}" : Shapes.Shape.Format(shapes[i]);
+                throw new CnnShapeException(
+                    $"the shapes do not broadcast: {Name(owner)} and {Name(s)} (dimension {a} of the result: {size} vs {d}; sizes must be equal or 1).",
+                    mismatch: new Mismatch("broadcast", size, d, a - rank));
+            }
+            result[a] = size;
+        }
+        return result;
+    }
+}
+
+/// <summary>
+/// <c>torch.cat</c> / ONNX <c>Concat</c>: every input has the same rank and the same sizes except along the dimension
+/// joined, whose sizes add up (ATen <c>cat</c> shape check; ONNX Concat). PyTorch still skips legacy 1-D empty tensors.
+/// </summary>
+public static class Concatenation
+{
+    /// <summary>The joined shape along <paramref name="dim"/> (already wrapped); a mismatch names both inputs and the dimension.</summary>
+    public static long[] Shape(IReadOnlyList<long[]> shapes, int dim, IReadOnlyList<string>? names = null, bool skipLegacyEmpty = false)
+    {
+        long[]? first = null;
+        int firstIndex = 0;
+        long joined = 0;
+        for (int s = 0; s < shapes.Count; s++)
+        {
+            var shape = shapes[s];
+            if (skipLegacyEmpty && shape.Length == 1 && shape[0] == 0) continue;
+            string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' is {Shapes.Shape.Format(shapes[i])}" : Shapes.Shape.Format(shapes[i]);
+            if (first is null)
+            {
+                first = shape;
+                firstIndex = s;
+                if (dim >= shape.Length) throw new CnnShapeException($"dimension {dim} is out of range for {Name(s)}.");
+            }
+            else if (shape.Length != first.Length)
+            {
+                throw new CnnShapeException($"tensors must have the same number of dimensions to be concatenated: {Name(firstIndex)} and {Name(s)}.");
+            }
+            else
+            {
+                for (int a = 0; a < first.Length; a++)
+                {
+                    if (a != dim && shape[a] != first[a])
+                    {
+                        throw new CnnShapeException(
+                            $"sizes of tensors must match except in dimension {dim}: {Name(firstIndex)} and {Name(s)} differ in dimension {a} ({first[a]} vs {shape[a]}).",
+                            mismatch: new Mismatch("cat", first[a], shape[a], a));
+                    }
+                }
+            }
+            joined = Checked.Add(joined, shape[dim], "the concatenated size");
+        }
+        if (first is null) return [0];
+        var result = (long[])first.Clone();
+        result[dim] = joined;
+        return result;
+    }
+}
