@@ -1,5 +1,5 @@
-using CnnShape.Rules;
 using CnnShape.Internal;
+using CnnShape.Rules;
 
 namespace CnnShape.Solvers;
 
