@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using CnnShape;
 using CnnShape.Formats.Onnx;
 using CnnShape.Layers;
+using CnnShape.Onnx;
 using CnnShape.ReceptiveFields;
 using CnnShape.Shapes;
 

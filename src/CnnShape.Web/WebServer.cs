@@ -5,6 +5,7 @@ using CnnShape.Formats;
 using CnnShape.Formats.Json;
 using CnnShape.Formats.Onnx;
 using CnnShape.Networks;
+using CnnShape.Onnx;
 using CnnShape.Shapes;
 using CnnShape.Solvers;
 using Microsoft.AspNetCore.Builder;

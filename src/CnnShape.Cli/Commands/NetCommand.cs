@@ -19,7 +19,8 @@ internal static class NetCommand
         var unit = new Option<string?>("--unit") { Description = "An output unit, e.g. 3,5: print the input region it sees." };
         var json = new Option<bool>("--json") { Description = "Write the CONTRACT JSON on stdout." };
         var eval = new Option<bool>("--eval") { Description = "Evaluation mode (model.eval()): BatchNorm uses running statistics, so one value per channel is fine." };
-        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, json, eval };
+        var allNodes = new Option<bool>("--all-nodes") { Description = "Also show the ONNX nodes that compute only from constants (Identity of a weight, static shape arithmetic)." };
+        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, json, eval, allNodes };
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
@@ -38,7 +39,7 @@ internal static class NetCommand
             }
             output.Write(p.GetValue(format) switch
             {
-                "table" => NetTable.Render(report),
+                "table" => NetTable.Render(report, p.GetValue(allNodes)),
                 "markdown" or "md" => NetTable.Markdown(report),
                 "csv" => NetTable.Csv(report),
                 var f => throw new CnnShapeException($"--format must be table, markdown or csv, got '{f}'."),
@@ -56,7 +57,7 @@ internal static class NetCommand
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             var model = Formats.Onnx.OnnxReader.Read(stream, Path.GetFileName(path));
-            return Formats.Onnx.OnnxAnalyzer.Analyze(model, Path.GetFileName(path), shape);
+            return CnnShape.Onnx.OnnxAnalyzer.Analyze(model, Path.GetFileName(path), shape);
         }
         var info = new FileInfo(path);
         if (info.Length > 64L << 20) throw new CnnShapeException($"{path}: the file is {info.Length >> 20} MB; network text files are limited to 64 MB.");

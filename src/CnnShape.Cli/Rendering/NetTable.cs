@@ -3,6 +3,7 @@ using System.Text;
 using CnnShape.Networks;
 using CnnShape.ReceptiveFields;
 using CnnShape.Shapes;
+using CnnShape.Symbolic;
 using Spectre.Console;
 
 namespace CnnShape.Cli.Rendering;
@@ -12,11 +13,18 @@ internal static class NetTable
 {
     private static readonly string[] Header = ["name", "type", "output", "params", "MACs", "memory", "RF size", "jump", "start"];
 
-    private static string[] Cells(LayerRow r) =>
+    private static string[] Cells(LayerRow r, string? batch) =>
     [
-        r.Name, r.Type, r.Output.ToString(), LayerReport.Count(r.Params), LayerReport.Count(r.Macs), Bytes(r.ActivationBytes),
+        r.Name, r.Type, Dims(r.Output), LayerReport.Count(r.Params), Count(r.Macs, batch), Bytes(r.ActivationBytes, batch),
         .. FieldCells(r.Field),
     ];
+
+    /// <summary>Dimensions as PyTorch prints a shape; <c>?</c> for an unknown rank.</summary>
+    public static string Dims(IReadOnlyList<Dim>? dims) => dims is null ? "?" : Dim.Format(dims);
+
+    /// <summary>A count: a number, k/sample when it is k times a symbolic batch, or the expression.</summary>
+    private static string Count(Dim n, string? batch) =>
+        n.IsKnown ? LayerReport.Count(n.Value) : batch is not null && n.Per(batch) is long k ? LayerReport.Count(k) + "/sample" : n.ToString();
 
     public static string[] FieldCells(ReceptiveField field) => field switch
     {
@@ -27,6 +35,9 @@ internal static class NetTable
 
     private static string Join(IEnumerable<Fraction> values) => string.Join(" × ", values.Select(v => v.ToString()));
 
+    public static string Bytes(Dim bytes, string? batch) =>
+        bytes.IsKnown ? Bytes(bytes.Value) : batch is not null && bytes.Per(batch) is long k ? Bytes(k) + "/sample" : bytes + " B";
+
     public static string Bytes(long bytes) => bytes switch
     {
         >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB",
@@ -36,19 +47,30 @@ internal static class NetTable
     };
 
     private static string Totals(NetworkReport report) =>
-        $"input {report.Input} → output {report.Tensors[report.Outputs[0]].Shape}; {report.Layers.Count} layers, {LayerReport.Count(report.TotalParams)} params, " +
-        $"{LayerReport.Count(report.TotalMacs)} MACs, {Bytes(report.TotalActivationBytes)} of float32 activations";
+        $"input {Dims(report.Input)} → output {Dims(report.Tensors[report.Outputs[0]].Dims)}; {report.Layers.Count} layers, {LayerReport.Count(report.TotalParams)} params, " +
+        $"{Count(report.TotalMacs, report.BatchSymbol)} MACs, {Bytes(report.TotalActivationBytes, report.BatchSymbol)} of activations" +
+        (report.BatchSymbol is string b ? $" (per sample: the batch '{b}' is symbolic)" : "");
 
-    public static string Render(NetworkReport report)
+    public static string Render(NetworkReport report, bool allNodes = false)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer), Interactive = InteractionSupport.No });
         console.Profile.Width = 200;
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in Header) table.AddColumn(h is "params" or "MACs" or "memory" ? new TableColumn(h).RightAligned() : new TableColumn(h));
-        foreach (var row in report.Layers) table.AddRow(Cells(row).Select(c => new Text(c)).ToArray());
+        int folded = 0;
+        foreach (var row in report.Layers)
+        {
+            if (row.Constant && !allNodes)
+            {
+                folded++;
+                continue;
+            }
+            table.AddRow(Cells(row, report.BatchSymbol).Select(c => new Text(c)).ToArray());
+        }
         console.Write(table);
         console.WriteLine(Totals(report));
+        if (folded > 0) console.WriteLine($"{folded} nodes that compute only from constants (weights, static shapes) are not shown; --all-nodes shows them.");
         foreach (var w in report.Warnings) console.WriteLine("warning: " + w);
         return writer.ToString();
     }
@@ -58,7 +80,7 @@ internal static class NetTable
         var sb = new StringBuilder();
         sb.Append("| ").Append(string.Join(" | ", Header)).Append(" |\n");
         sb.Append('|').Append(string.Concat(Header.Select(h => h is "params" or "MACs" or "memory" ? "---:|" : "---|"))).Append('\n');
-        foreach (var row in report.Layers) sb.Append("| ").Append(string.Join(" | ", Cells(row).Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).Append(" |\n");
+        foreach (var row in report.Layers) sb.Append("| ").Append(string.Join(" | ", Cells(row, report.BatchSymbol).Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).Append(" |\n");
         sb.Append('\n').Append(Totals(report)).Append('\n');
         foreach (var w in report.Warnings) sb.Append("\n> warning: ").Append(w).Append('\n');
         return sb.ToString();
@@ -70,8 +92,8 @@ internal static class NetTable
         foreach (var r in report.Layers)
         {
             var f = FieldCells(r.Field);
-            string[] cells = [r.Name, r.Type, r.Output.ToString(), r.Params.ToString(CultureInfo.InvariantCulture), r.Macs.ToString(CultureInfo.InvariantCulture),
-                r.ActivationBytes.ToString(CultureInfo.InvariantCulture), f[0], f[1], f[2]];
+            string[] cells = [r.Name, r.Type, Dims(r.Output), r.Params.ToString(CultureInfo.InvariantCulture), r.Macs.ToPython(),
+                r.ActivationBytes.ToPython(), f[0], f[1], f[2]];
             sb.Append(string.Join(",", cells.Select(Quote))).Append('\n');
         }
         return sb.ToString();
@@ -79,27 +101,28 @@ internal static class NetTable
 
     private static string Quote(string cell) => cell.Contains(',') || cell.Contains('"') ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 
-    /// <summary>The input region output unit (i, j, …) of the first output sees: unclipped, and clipped to the image.</summary>
+    /// <summary>The input region output unit (i, j, …) of the first output sees (<see cref="ReceptiveFields.Region"/>): unclipped, and clipped to the image.</summary>
     public static string Unit(NetworkReport report, string unitText)
     {
         string name = report.Outputs[0];
-        var (shape, field) = report.Tensors[name];
-        if (field is not SpatialField s) throw new CnnShapeException($"--unit: the output '{name}' has {(field is GlobalField ? "a global field: every unit sees the whole input" : "no spatial axes")}.");
+        var info = report.Tensors[name];
+        if (info.Field is not SpatialField s) throw new CnnShapeException($"the output '{name}' has {(info.Field is GlobalField ? "a global field: every unit sees the whole input" : "no spatial axes")}, so no unit has a region.");
+        if (!info.IsKnown || report.Input.Any(d => !d.IsKnown)) throw new CnnShapeException($"the output '{name}' has symbolic sizes; give a concrete input shape to pick a unit.");
+        var shape = info.Shape;
         var parts = unitText.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length != s.Axes.Length) throw new CnnShapeException($"--unit needs {s.Axes.Length} indices (one per spatial axis of {shape}), got '{unitText}'.");
+        if (parts.Length != s.Axes.Length) throw new CnnShapeException($"a unit needs {s.Axes.Length} indices (one per spatial axis of {shape}), got '{unitText}'.");
         var sb = new StringBuilder($"unit ({unitText}) of '{name}' {shape} sees:\n");
         for (int a = 0; a < parts.Length; a++)
         {
-            if (!long.TryParse(parts[a], NumberStyles.Integer, CultureInfo.InvariantCulture, out long u) || u < 0 || u >= shape[shape.Rank - s.Axes.Length + a])
+            long extent = shape[shape.Rank - s.Axes.Length + a];
+            if (!long.TryParse(parts[a], NumberStyles.Integer, CultureInfo.InvariantCulture, out long u) || u < 0 || u >= extent)
             {
-                throw new CnnShapeException($"--unit: index '{parts[a]}' is not a unit of axis {a} (size {shape[shape.Rank - s.Axes.Length + a]}).");
+                throw new CnnShapeException($"index '{parts[a]}' is not a unit of axis {a} (size {extent}).");
             }
-            var f = s.Axes[a];
-            var first = f.Start + f.Jump * u;
-            var last = first + f.Size - 1;
-            long inSize = report.Input[report.Input.Rank - s.Axes.Length + a];
-            long lo = Math.Max(0, first.Floor()), hi = Math.Min(inSize - 1, last.Ceiling());
-            sb.Append(CultureInfo.InvariantCulture, $"  axis {a}: input [{first}, {last}] unclipped; [{lo}, {hi}] inside the image (size {inSize})\n");
+            long inSize = report.Input[report.Input.Count - s.Axes.Length + a].Value;
+            var r = ReceptiveFields.Region.Of(s.Axes[a], u, inSize);
+            string inside = r.InsideFirst is long lo ? $"[{lo}, {r.InsideLast}] inside the image" : "nothing inside the image";
+            sb.Append(CultureInfo.InvariantCulture, $"  axis {a}: input [{r.First}, {r.Last}] unclipped; {inside} (size {inSize})\n");
         }
         return sb.ToString();
     }

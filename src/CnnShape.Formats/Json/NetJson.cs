@@ -1,56 +1,37 @@
 using System.Text.Json;
 using CnnShape.Networks;
 using CnnShape.ReceptiveFields;
+using CnnShape.Symbolic;
 
 namespace CnnShape.Formats.Json;
 
 /// <summary>The <c>net</c> JSON document of CONTRACT.md.</summary>
 public static class NetJson
 {
-    /// <summary>See the class summary.</summary>
+    /// <summary>The whole report: input, output, layers, tensors, outputs, totals, warnings.</summary>
     public static string Render(NetworkReport report) => JsonOut.Write(w =>
     {
         w.WriteStartObject();
-        var symbolic = report.Symbolic;
-        void Dims(string property, string tensor, CnnShape.Shapes.Shape shape)
-        {
-            if (symbolic is not null && symbolic.TryGetValue(tensor, out var dims))
-            {
-                w.WriteStartArray(property);
-                foreach (var d in dims)
-                {
-                    if (long.TryParse(d, out long v)) w.WriteNumberValue(v);
-                    else w.WriteStringValue(d);
-                }
-                w.WriteEndArray();
-            }
-            else JsonOut.Dims(w, property, shape);
-        }
-        Dims("input", report.InputName, report.Input);
-        Dims("output", report.Outputs[0], report.Tensors[report.Outputs[0]].Shape);
+        Body(w, report);
+        w.WriteEndObject();
+    });
+
+    /// <summary>The report's properties, written into an object already open.</summary>
+    public static void Body(Utf8JsonWriter w, NetworkReport report)
+    {
+        Dims(w, "input", report.Input);
+        Dims(w, "output", report.Tensors[report.Outputs[0]].Dims);
         w.WriteStartArray("layers");
-        foreach (var row in report.Layers)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", row.Name);
-            w.WriteString("type", row.Type);
-            Dims("output", row.Tensor, row.Output);
-            w.WriteNumber("params", row.Params);
-            w.WriteNumber("macs", row.Macs);
-            w.WriteNumber("activation_bytes", row.ActivationBytes);
-            w.WritePropertyName("rf");
-            Field(w, row.Field);
-            w.WriteEndObject();
-        }
+        foreach (var row in report.Layers) Row(w, row);
         w.WriteEndArray();
         w.WriteStartObject("tensors");
-        foreach (var (name, (shape, _)) in report.Tensors) Dims(name, name, shape);
+        foreach (var (name, info) in report.Tensors) Dims(w, name, info.Dims);
         w.WriteEndObject();
         w.WriteStartObject("outputs");
         foreach (var name in report.Outputs)
         {
             w.WriteStartObject(name);
-            Dims("shape", name, report.Tensors[name].Shape);
+            Dims(w, "shape", report.Tensors[name].Dims);
             w.WritePropertyName("rf");
             Field(w, report.Tensors[name].Field);
             w.WriteEndObject();
@@ -58,27 +39,63 @@ public static class NetJson
         w.WriteEndObject();
         w.WriteStartObject("totals");
         w.WriteNumber("params", report.TotalParams);
-        w.WriteNumber("macs", report.TotalMacs);
-        w.WriteNumber("activation_bytes", report.TotalActivationBytes);
+        Number(w, "macs", report.TotalMacs);
+        Number(w, "activation_bytes", report.TotalActivationBytes);
         w.WriteEndObject();
-        if (symbolic is not null && symbolic.Count > 0)
+        if (report.IsSymbolic)
         {
-            w.WriteStartObject("symbolic");
-            foreach (var (name, dims) in symbolic)
-            {
-                w.WriteStartArray(name);
-                foreach (var d in dims) w.WriteStringValue(d);
-                w.WriteEndArray();
-            }
-            w.WriteEndObject();
+            var symbols = report.Input.SelectMany(d => d.Symbols).Distinct().ToList();
+            w.WriteStartArray("symbols");
+            foreach (var s in symbols) w.WriteStringValue(s);
+            w.WriteEndArray();
         }
         w.WriteStartArray("warnings");
         foreach (var warning in report.Warnings) w.WriteStringValue(warning);
         w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    }
 
-    /// <summary>See the class summary.</summary>
+    /// <summary>One layer row: name, type, output, params, macs, activation bytes, rf (and line when it has one).</summary>
+    public static void Row(Utf8JsonWriter w, LayerRow row)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", row.Name);
+        w.WriteString("type", row.Type);
+        Dims(w, "output", row.Output);
+        w.WriteNumber("params", row.Params);
+        Number(w, "macs", row.Macs);
+        Number(w, "activation_bytes", row.ActivationBytes);
+        w.WritePropertyName("rf");
+        Field(w, row.Field);
+        if (row.Line is int line) w.WriteNumber("line", line);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Dimensions as a JSON array: numbers, and Python expressions (<c>"2*batch"</c>, <c>"?"</c>) for symbolic ones; null for an unknown rank.</summary>
+    public static void Dims(Utf8JsonWriter w, string name, IReadOnlyList<Dim>? dims)
+    {
+        if (dims is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartArray(name);
+        foreach (var d in dims) Value(w, d);
+        w.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, Dim value)
+    {
+        w.WritePropertyName(name);
+        Value(w, value);
+    }
+
+    private static void Value(Utf8JsonWriter w, Dim d)
+    {
+        if (d.IsKnown) w.WriteNumberValue(d.Value);
+        else w.WriteStringValue(d.ToPython());
+    }
+
+    /// <summary>A receptive field: per-axis size/jump/start, <c>{"global": true}</c>, or null.</summary>
     public static void Field(Utf8JsonWriter w, ReceptiveField field)
     {
         switch (field)

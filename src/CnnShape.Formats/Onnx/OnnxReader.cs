@@ -1,4 +1,5 @@
 using System.Text;
+using CnnShape.Onnx;
 
 namespace CnnShape.Formats.Onnx;
 
@@ -209,7 +210,7 @@ public static class OnnxReader
             Leave(end);
         }
 
-        private OnnxValue Value(long end)
+        private OnnxValueInfo Value(long end)
         {
             string name = "";
             OnnxDim[]? shape = null;
@@ -221,7 +222,7 @@ public static class OnnxReader
                 else if (field == 2 && WireOf(tag) == WireLength) { long e = Enter(); shape = TypeShape(e); Leave(e); }
                 else input.SkipLastField();
             }
-            return new OnnxValue(name, shape);
+            return new OnnxValueInfo(name, shape);
         }
 
         /// <summary>TypeProto → tensor_type (1) → shape (2) → dim (1): dim_value (1) or dim_param (2).</summary>

@@ -3,47 +3,79 @@ using CnnShape.Layers;
 using CnnShape.ReceptiveFields;
 using CnnShape.Rules;
 using CnnShape.Shapes;
+using CnnShape.Symbolic;
 
 namespace CnnShape.Networks;
 
 /// <summary>One row of the per-layer report.</summary>
 /// <param name="Name">Node name.</param>
-/// <param name="Type">Layer class or merge kind.</param>
-/// <param name="Output">Output shape.</param>
+/// <param name="Type">Layer class, merge kind or ONNX operator.</param>
+/// <param name="Output">Output dimensions (symbolic ones possible for ONNX); null when not even the rank is known.</param>
 /// <param name="Params">Learnable parameters.</param>
-/// <param name="Macs">Multiply–accumulates for the whole input.</param>
-/// <param name="ActivationBytes">Bytes of the output tensor in float32.</param>
+/// <param name="Macs">Multiply–accumulates for the whole input (an expression when the input is symbolic).</param>
+/// <param name="ActivationBytes">Bytes of the output tensor (float32 unless the graph says otherwise).</param>
 /// <param name="Field">Receptive field of the output.</param>
-public sealed record LayerRow(string Name, string Type, Shape Output, long Params, long Macs, long ActivationBytes, ReceptiveField Field)
+public sealed record LayerRow(string Name, string Type, IReadOnlyList<Dim>? Output, long Params, Dim Macs, Dim ActivationBytes, ReceptiveField Field)
 {
     /// <summary>The name of the row's output tensor (the node name, except for ONNX, where values have their own names).</summary>
     public string Tensor { get; init; } = Name;
+
+    /// <summary>Whether the node computes only from constants (an ONNX Identity of a weight, the shape arithmetic of a static shape).</summary>
+    public bool Constant { get; init; }
+
+    /// <summary>The 1-based line of the source the row comes from, when it has one.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>The output as a concrete shape; only for rows whose dimensions are all known.</summary>
+    public Shape Shape => Output is not null && Output.All(d => d.IsKnown) ? Shape.Own(Output.Select(d => d.Value).ToArray()) : throw new InvalidOperationException($"'{Name}' has no concrete shape");
+}
+
+/// <summary>A tensor of the report: its dimensions (null when the rank is unknown) and its receptive field.</summary>
+/// <param name="Dims">The dimensions.</param>
+/// <param name="Field">The receptive field of its units.</param>
+public sealed record TensorInfo(IReadOnlyList<Dim>? Dims, ReceptiveField Field)
+{
+    /// <summary>Whether every dimension is a number.</summary>
+    public bool IsKnown => Dims is not null && Dims.All(d => d.IsKnown);
+
+    /// <summary>The concrete shape; only for known tensors.</summary>
+    public Shape Shape => IsKnown ? Shape.Own(Dims!.Select(d => d.Value).ToArray()) : throw new InvalidOperationException("the tensor is symbolic or unknown");
+
+    /// <summary>A known tensor.</summary>
+    public static TensorInfo Of(Shape shape, ReceptiveField field) => new(DimsOf(shape), field);
+
+    /// <summary>A shape as dimensions.</summary>
+    public static Dim[] DimsOf(Shape shape)
+    {
+        var dims = new Dim[shape.Rank];
+        for (int i = 0; i < dims.Length; i++) dims[i] = shape[i];
+        return dims;
+    }
 }
 
 /// <summary>The analysis of a whole network for one input shape.</summary>
-/// <param name="Input">The input shape used.</param>
+/// <param name="Input">The input dimensions used.</param>
 /// <param name="Layers">Every node, in execution order.</param>
-/// <param name="Tensors">Every tensor's shape and field, by name.</param>
+/// <param name="Tensors">Every tensor's dimensions and field, by name.</param>
 /// <param name="Outputs">The output tensor names.</param>
-/// <param name="Warnings">Merges whose paths disagree in jump or centre, with both paths named.</param>
-public sealed record NetworkReport(Shape Input, IReadOnlyList<LayerRow> Layers, IReadOnlyDictionary<string, (Shape Shape, ReceptiveField Field)> Tensors, IReadOnlyList<string> Outputs, IReadOnlyList<string> Warnings)
+/// <param name="Warnings">What the analysis could not settle or what the input leaves ambiguous, each naming its place.</param>
+public sealed record NetworkReport(IReadOnlyList<Dim> Input, IReadOnlyList<LayerRow> Layers, IReadOnlyDictionary<string, TensorInfo> Tensors, IReadOnlyList<string> Outputs, IReadOnlyList<string> Warnings)
 {
-    /// <summary>
-    /// Tensors whose dimensions depend on a symbolic input dimension (an ONNX <c>dim_param</c> such as "batch"), each
-    /// dimension written as an integer, the symbol, a linear expression of it (<c>2*batch</c>) or <c>?</c>; absent when
-    /// every dimension is known.
-    /// </summary>
-    public IReadOnlyDictionary<string, string[]>? Symbolic { get; init; }
-
     /// <summary>The name of the (first) input tensor.</summary>
     public string InputName { get; init; } = "input";
 
     /// <summary>Total learnable parameters.</summary>
     public long TotalParams => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Params, "the parameter total"));
     /// <summary>Total MACs.</summary>
-    public long TotalMacs => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Macs, "the MAC total"));
-    /// <summary>Total activation bytes (every node output, float32).</summary>
-    public long TotalActivationBytes => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.ActivationBytes, "the activation total"));
+    public Dim TotalMacs => Layers.Aggregate((Dim)0, (sum, r) => sum + r.Macs);
+    /// <summary>Total activation bytes (every node output).</summary>
+    public Dim TotalActivationBytes => Layers.Aggregate((Dim)0, (sum, r) => sum + r.ActivationBytes);
+
+    /// <summary>The batch's symbol when the input's first dimension is one (a dynamic batch), so counts can be given per sample.</summary>
+    public string? BatchSymbol => Input.Count > 0 && !Input[0].IsKnown && Input[0].Symbols.SingleOrDefault() is string s && Input[0].Per(s) == 1 ? s : null;
+
+    /// <summary>Whether some dimension is symbolic or unknown.</summary>
+    public bool IsSymbolic => Input.Any(d => !d.IsKnown) || Layers.Any(r => r.Output is null || r.Output.Any(d => !d.IsKnown));
 }
 
 /// <summary>Propagates shapes and receptive fields through a network in topological order, iteratively (no recursion).</summary>
@@ -55,7 +87,7 @@ public static class NetworkAnalyzer
     /// </summary>
     public static NetworkReport Analyze(Network network, Shape? input = null, bool training = true)
     {
-        var shape = input ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input, e.g. --input 1x3x224x224.");
+        var shape = input ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; give one, e.g. 1x3x224x224.");
         var order = Order(network);
         var tensors = new Dictionary<string, (Shape Shape, ReceptiveField Field)>(StringComparer.Ordinal);
         int spatial = Math.Max(0, shape.Rank - 2);
@@ -93,7 +125,7 @@ public static class NetworkAnalyzer
                         throw new InvalidOperationException(node.GetType().Name);
                 }
                 tensors[node.Name] = (output, field);
-                rows.Add(new LayerRow(node.Name, type, output, parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field));
+                rows.Add(new LayerRow(node.Name, type, TensorInfo.DimsOf(output), parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Line = node.Place.Line });
             }
             catch (CnnShapeException e)
             {
@@ -104,7 +136,9 @@ public static class NetworkAnalyzer
                 throw new CnnShapeException(LayerEngine.OverflowRule, PlaceOf(node, tensors));
             }
         }
-        return new NetworkReport(shape, rows, tensors, network.Outputs, warnings);
+        var infos = new Dictionary<string, TensorInfo>(tensors.Count, StringComparer.Ordinal);
+        foreach (var (name, (s, f)) in tensors) infos[name] = TensorInfo.Of(s, f);
+        return new NetworkReport(TensorInfo.DimsOf(shape), rows, infos, network.Outputs, warnings);
     }
 
     /// <summary>The place of a node as data: file and line, its name and text, and the inputs it got.</summary>

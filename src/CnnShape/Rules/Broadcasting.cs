@@ -1,4 +1,4 @@
-using CnnShape.Internal;
+using CnnShape.Symbolic;
 
 namespace CnnShape.Rules;
 
@@ -10,20 +10,29 @@ namespace CnnShape.Rules;
 public static class Broadcasting
 {
     /// <summary>The broadcast shape; a clash is refused naming both operands (by <paramref name="names"/> when given) and the sizes.</summary>
-    public static long[] Shape(IReadOnlyList<long[]> shapes, IReadOnlyList<string>? names = null)
+    public static long[] Shape(IReadOnlyList<long[]> shapes, IReadOnlyList<string>? names = null) =>
+        Shape(shapes.Select(s => s.Select(d => (Dim)d).ToArray()).ToList(), names, out _).Select(d => d.Value).ToArray();
+
+    /// <summary>
+    /// The broadcast shape of symbolic shapes: a known size other than 1 wins over a symbolic one (which must then equal it
+    /// or be 1); two different symbolic sizes are left to the first, reported in <paramref name="undecided"/>. Only known
+    /// sizes that clash are refused.
+    /// </summary>
+    public static Dim[] Shape(IReadOnlyList<Dim[]> shapes, IReadOnlyList<string>? names, out string? undecided)
     {
+        undecided = null;
         int rank = 0;
         foreach (var s in shapes) rank = Math.Max(rank, s.Length);
-        var result = new long[rank];
+        var result = new Dim[rank];
         for (int a = 0; a < rank; a++)
         {
-            long size = 1;
+            Dim size = 1;
             int owner = 0;
             for (int s = 0; s < shapes.Count; s++)
             {
                 var sh = shapes[s];
                 int k = sh.Length - rank + a;
-                long d = k >= 0 ? sh[k] : 1;
+                Dim d = k >= 0 ? sh[k] : 1;
                 if (d == size || d == 1) continue;
                 if (size == 1)
                 {
@@ -31,10 +40,16 @@ public static class Broadcasting
                     owner = s;
                     continue;
                 }
-                string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' is {Shapes.Shape.Format(shapes[i])}" : Shapes.Shape.Format(shapes[i]);
+                if (!d.IsKnown || !size.IsKnown)
+                {
+                    if (!size.IsKnown && d.IsKnown) size = d;
+                    else undecided ??= $"dimension {a} is {size} in one input and {d} in another; cnnshape takes {size}";
+                    continue;
+                }
+                string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' is {Dim.Format(shapes[i])}" : Dim.Format(shapes[i]);
                 throw new CnnShapeException(
                     $"the shapes do not broadcast: {Name(owner)} and {Name(s)} (dimension {a} of the result: {size} vs {d}; sizes must be equal or 1).",
-                    mismatch: new Mismatch("broadcast", size, d, a - rank));
+                    mismatch: new Mismatch("broadcast", size.Value, d.Value, a - rank));
             }
             result[a] = size;
         }
@@ -49,16 +64,20 @@ public static class Broadcasting
 public static class Concatenation
 {
     /// <summary>The joined shape along <paramref name="dim"/> (already wrapped); a mismatch names both inputs and the dimension.</summary>
-    public static long[] Shape(IReadOnlyList<long[]> shapes, int dim, IReadOnlyList<string>? names = null, bool skipLegacyEmpty = false)
+    public static long[] Shape(IReadOnlyList<long[]> shapes, int dim, IReadOnlyList<string>? names = null, bool skipLegacyEmpty = false) =>
+        Shape(shapes.Select(s => s.Select(d => (Dim)d).ToArray()).ToList(), dim, names, skipLegacyEmpty).Select(d => d.Value).ToArray();
+
+    /// <summary>The joined shape of symbolic shapes: only known sizes that differ are refused.</summary>
+    public static Dim[] Shape(IReadOnlyList<Dim[]> shapes, int dim, IReadOnlyList<string>? names, bool skipLegacyEmpty = false)
     {
-        long[]? first = null;
+        Dim[]? first = null;
         int firstIndex = 0;
-        long joined = 0;
+        Dim joined = 0;
         for (int s = 0; s < shapes.Count; s++)
         {
             var shape = shapes[s];
             if (skipLegacyEmpty && shape.Length == 1 && shape[0] == 0) continue;
-            string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' is {Shapes.Shape.Format(shapes[i])}" : Shapes.Shape.Format(shapes[i]);
+            string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' is {Dim.Format(shapes[i])}" : Dim.Format(shapes[i]);
             if (first is null)
             {
                 first = shape;
@@ -73,18 +92,18 @@ public static class Concatenation
             {
                 for (int a = 0; a < first.Length; a++)
                 {
-                    if (a != dim && shape[a] != first[a])
+                    if (a != dim && shape[a] != first[a] && shape[a].IsKnown && first[a].IsKnown)
                     {
                         throw new CnnShapeException(
                             $"sizes of tensors must match except in dimension {dim}: {Name(firstIndex)} and {Name(s)} differ in dimension {a} ({first[a]} vs {shape[a]}).",
-                            mismatch: new Mismatch("cat", first[a], shape[a], a));
+                            mismatch: new Mismatch("cat", first[a].Value, shape[a].Value, a));
                     }
                 }
             }
-            joined = Checked.Add(joined, shape[dim], "the concatenated size");
+            joined += shape[dim];
         }
         if (first is null) return [0];
-        var result = (long[])first.Clone();
+        var result = (Dim[])first.Clone();
         result[dim] = joined;
         return result;
     }

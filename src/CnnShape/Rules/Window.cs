@@ -1,4 +1,5 @@
 using CnnShape.Internal;
+using CnnShape.Symbolic;
 
 namespace CnnShape.Rules;
 
@@ -32,7 +33,11 @@ public static class Window
     /// PyTorch refuses a padded input shorter than the span before computing it (see <see cref="Fits"/>).
     /// </summary>
     public static long ConvolutionOutput(long input, long padBefore, long padAfter, long kernel, long stride, long dilation) =>
-        Checked.FloorDiv(Padded(input, padBefore, padAfter) - Span(kernel, dilation), stride) + 1;
+        ConvolutionOutput((Dim)input, padBefore, padAfter, kernel, stride, dilation).Value;
+
+    /// <summary>The convolution size of a symbolic (or known) input: the same formula in exact integer expressions.</summary>
+    public static Dim ConvolutionOutput(Dim input, long padBefore, long padAfter, long kernel, long stride, long dilation) =>
+        Dim.FloorDiv(input + padBefore + padAfter - Span(kernel, dilation), stride) + 1;
 
     /// <summary>Whether the window fits in the padded input at least once: <c>in + padL + padR ≥ d·(k − 1) + 1</c>.</summary>
     public static bool Fits(long input, long padBefore, long padAfter, long kernel, long dilation) =>
@@ -49,6 +54,20 @@ public static class Window
         long output = PoolingUnclipped(input, kernel, padBefore, padAfter, stride, dilation, ceilMode);
         if (ceilMode && LastWindowStartsInPadding(input, padBefore, stride, output)) output--;
         return output;
+    }
+
+    /// <summary>
+    /// The pooling size of a symbolic input. In ceil mode the drop is <c>min(out, ⌈(in + padL)/s⌉)</c>: the last window
+    /// must start before <c>in + padL</c>, and with <c>padR ≤ span</c> at most one window is ever dropped, so the two forms
+    /// agree; beyond that the size cannot be formed and is unknown.
+    /// </summary>
+    public static Dim PoolingOutput(Dim input, long kernel, long padBefore, long padAfter, long stride, long dilation, bool ceilMode)
+    {
+        if (input.IsKnown) return PoolingOutput(input.Value, kernel, padBefore, padAfter, stride, dilation, ceilMode);
+        var output = Dim.FloorDiv(input + padBefore + padAfter - Span(kernel, dilation) + (ceilMode ? stride - 1 : 0), stride) + 1;
+        if (!ceilMode) return output;
+        if (padAfter > Span(kernel, dilation)) return Dim.Unknown();
+        return Dim.Min(output, Dim.CeilDiv(input + padBefore, stride));
     }
 
     /// <summary>The pooling size before the ceil-mode drop: <c>⌊(in + padL + padR − span + (ceil ? s − 1 : 0)) / s⌋ + 1</c>.</summary>
@@ -75,13 +94,12 @@ public static class Window
     /// Transposed convolution (ATen <c>conv_transpose</c> output size; ONNX ConvTranspose with explicit pads):
     /// <c>out = (in − 1)·s − padL − padR + d·(k − 1) + output_padding + 1</c> (PyTorch pads both sides by <c>padding</c>).
     /// </summary>
-    public static long TransposedOutput(long input, long kernel, long stride, long padBefore, long padAfter, long dilation, long outputPadding)
-    {
-        long grown = Checked.Mul(input - 1, stride, "the transposed output");
-        long result = Checked.Add(grown, -Checked.Add(padBefore, padAfter, "the transposed output"), "the transposed output");
-        result = Checked.Add(result, Checked.Mul(dilation, kernel - 1, "the transposed output"), "the transposed output");
-        return Checked.Add(result, Checked.Add(outputPadding, 1, "the transposed output"), "the transposed output");
-    }
+    public static long TransposedOutput(long input, long kernel, long stride, long padBefore, long padAfter, long dilation, long outputPadding) =>
+        TransposedOutput((Dim)input, kernel, stride, padBefore, padAfter, dilation, outputPadding).Value;
+
+    /// <summary>The transposed size of a symbolic (or known) input, the same formula.</summary>
+    public static Dim TransposedOutput(Dim input, long kernel, long stride, long padBefore, long padAfter, long dilation, long outputPadding) =>
+        (input - 1) * stride - padBefore - padAfter + Checked.Mul(dilation, kernel - 1, "the transposed output") + outputPadding + 1;
 
     /// <summary>PyTorch's output_padding rule (<c>slow_conv_transpose</c> shape check): it must be smaller than either the stride or the dilation.</summary>
     public static bool OutputPaddingAllowed(long outputPadding, long stride, long dilation) =>
@@ -108,4 +126,7 @@ public static class Window
         long small = total / 2;
         return upper ? (small, total - small) : (total - small, small);
     }
+
+    /// <summary>The ONNX SAME output size <c>⌈in / s⌉</c> (what auto_pad SAME pads to, for any input).</summary>
+    public static Dim AutoPadOutput(Dim input, long stride) => Dim.CeilDiv(input, stride);
 }

@@ -1,4 +1,4 @@
-namespace CnnShape.Formats.Onnx;
+namespace CnnShape.Onnx;
 
 /// <summary>A dimension as declared in an ONNX value: a number, a symbol (<c>"N"</c>), or unknown.</summary>
 /// <param name="Value">The size, when known.</param>
@@ -8,7 +8,7 @@ public sealed record OnnxDim(long? Value, string? Symbol);
 /// <summary>A tensor's declared name and shape (graph input, output or value_info).</summary>
 /// <param name="Name">Value name.</param>
 /// <param name="Shape">Declared dims, or null when no shape is declared.</param>
-public sealed record OnnxValue(string Name, OnnxDim[]? Shape);
+public sealed record OnnxValueInfo(string Name, OnnxDim[]? Shape);
 
 /// <summary>An initializer or constant tensor: dims and type always; values only for small integer/float tensors (shape arithmetic).</summary>
 /// <param name="Name">Tensor name.</param>
@@ -44,11 +44,11 @@ public sealed class OnnxGraph
     /// <summary>Nodes in file order.</summary>
     public List<OnnxNode> Nodes { get; } = [];
     /// <summary>Graph inputs (initializers may be listed here too).</summary>
-    public List<OnnxValue> Inputs { get; } = [];
+    public List<OnnxValueInfo> Inputs { get; } = [];
     /// <summary>Graph outputs.</summary>
-    public List<OnnxValue> Outputs { get; } = [];
+    public List<OnnxValueInfo> Outputs { get; } = [];
     /// <summary>Intermediate value declarations.</summary>
-    public List<OnnxValue> ValueInfo { get; } = [];
+    public List<OnnxValueInfo> ValueInfo { get; } = [];
     /// <summary>Initializers by name (dims and type; values only when small).</summary>
     public Dictionary<string, OnnxTensor> Initializers { get; } = new(StringComparer.Ordinal);
 }

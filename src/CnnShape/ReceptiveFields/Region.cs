@@ -1,0 +1,29 @@
+namespace CnnShape.ReceptiveFields;
+
+/// <summary>The input pixels one unit sees along one axis: the whole field, and the part of it inside the image.</summary>
+/// <param name="First">Input coordinate of the field's first pixel (negative in the padding; fractional after upsampling).</param>
+/// <param name="Last">Input coordinate of the field's last pixel.</param>
+/// <param name="InsideFirst">The first pixel inside the image, or null when the field lies wholly in the padding.</param>
+/// <param name="InsideLast">The last pixel inside the image, or null when the field lies wholly in the padding.</param>
+public sealed record AxisRegion(Fraction First, Fraction Last, long? InsideFirst, long? InsideLast)
+{
+    /// <summary>How many image pixels the field covers (0 when it lies in the padding).</summary>
+    public long InsideCount => InsideFirst is long a && InsideLast is long b ? b - a + 1 : 0;
+}
+
+/// <summary>
+/// Which input pixels a unit sees: the one function the table, <c>--unit</c>, the tests and the web page use.
+/// Unit i's field spans <c>[start + i·jump, start + i·jump + size − 1]</c>; the pixels inside the image are the whole
+/// coordinates of that interval within <c>[0, in − 1]</c>.
+/// </summary>
+public static class Region
+{
+    /// <summary>The region of unit <paramref name="unit"/> along an axis whose input has <paramref name="inputSize"/> pixels.</summary>
+    public static AxisRegion Of(AxisField field, long unit, long inputSize)
+    {
+        var first = field.Start + field.Jump * unit;
+        var last = first + field.Size - 1;
+        long lo = Math.Max(0, first.Ceiling()), hi = Math.Min(inputSize - 1, last.Floor());
+        return lo <= hi ? new AxisRegion(first, last, lo, hi) : new AxisRegion(first, last, null, null);
+    }
+}
