@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text;
 using CnnShape.Cli.Commands;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 
 namespace CnnShape.Cli;
 
@@ -28,25 +28,25 @@ public static class Cli
             if (parsed.Errors.Count > 0)
             {
                 string message = string.Join(" ", parsed.Errors.Select(e => e.Message)) + " Run `cnnshape --help` for usage.";
-                return Refuse(output, stderr, json, message);
+                return Refuse(output, stderr, json, new CnnShapeException(message));
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = stderr });
         }
         catch (CnnShapeException e)
         {
-            return Refuse(output, stderr, json, e.Message);
+            return Refuse(output, stderr, json, e);
         }
         catch (OverflowException)
         {
-            return Refuse(output, stderr, json, "a number in the input overflows 64-bit arithmetic; cnnshape refuses rather than give a wrong number.");
+            return Refuse(output, stderr, json, new CnnShapeException(LayerEngine.OverflowRule));
         }
         catch (IOException e)
         {
-            return Refuse(output, stderr, json, e.Message);
+            return Refuse(output, stderr, json, new CnnShapeException(e.Message));
         }
         catch (UnauthorizedAccessException e)
         {
-            return Refuse(output, stderr, json, e.Message);
+            return Refuse(output, stderr, json, new CnnShapeException(e.Message));
         }
         catch (Exception e)
         {
@@ -59,15 +59,29 @@ public static class Cli
         }
     }
 
-    private static int Refuse(TextWriter output, TextWriter stderr, bool json, string message)
+    /// <summary>Exit 2: the message on stderr (one paragraph, control characters made visible) and, with --json, the error document on stdout.</summary>
+    private static int Refuse(TextWriter output, TextWriter stderr, bool json, CnnShapeException e)
     {
         if (json)
         {
-            output.Write(JsonOut.Error(message));
+            output.Write(Answers.Error(e));
             output.Write('\n');
         }
-        stderr.WriteLine("cnnshape: " + message);
+        stderr.WriteLine("cnnshape: " + Visible(e.Message));
         return InvalidInput;
+    }
+
+    /// <summary>The text with control characters (an escape sequence pasted into a file) shown as \uXXXX, never sent raw to the terminal.</summary>
+    internal static string Visible(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (char ch in text)
+        {
+            if (char.IsControl(ch)) sb.Append(@"\u").Append(((int)ch).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            else sb.Append(ch);
+        }
+        return sb.ToString();
     }
 
     private static RootCommand BuildRoot(TextWriter output, TextWriter stderr)

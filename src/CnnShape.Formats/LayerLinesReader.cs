@@ -54,21 +54,12 @@ public static class LayerLinesReader
 /// <summary>Node construction shared by the readers: a layer refused at build time is refused with its place.</summary>
 internal static class Nodes
 {
-    // Layers are immutable, so a network that repeats a line (a deep stack, repeated blocks) builds it once.
-    [ThreadStatic]
-    private static Dictionary<string, Layers.Layer>? _built;
-
     /// <summary>A layer node; <paramref name="textColumn"/> is where the text starts in the file's line, so a column inside the text maps onto the file.</summary>
     public static LayerNode Layer(string name, string text, string input, Place place, int? textColumn = null)
     {
         try
         {
-            var built = _built ??= new Dictionary<string, Layers.Layer>(StringComparer.Ordinal);
-            if (!built.TryGetValue(text, out var layer))
-            {
-                if (built.Count > 50_000) built.Clear();
-                built[text] = layer = LayerEngine.Build(text);
-            }
+            var layer = Layers.LayerCache.ForThread.Build(text);
             return new LayerNode { Name = name, Inputs = [input], Place = place, Layer = layer, Text = text.Trim() };
         }
         catch (CnnShapeException e)

@@ -2,23 +2,66 @@ using CnnShape.Networks;
 
 namespace CnnShape.Formats;
 
-/// <summary>Reads a network description, choosing the format from the file name and the text itself.</summary>
+/// <summary>The text formats a network can be written in.</summary>
+public enum NetworkFormat
+{
+    /// <summary>Read the format from the text itself.</summary>
+    Auto,
+    /// <summary>PyTorch's <c>print(model)</c> of an <c>nn.Sequential</c>.</summary>
+    Printed,
+    /// <summary>One layer per line.</summary>
+    Lines,
+    /// <summary>cnnshape's YAML format.</summary>
+    Yaml,
+    /// <summary>The Python source of <c>nn.Module</c> classes.</summary>
+    Python,
+}
+
+/// <summary>Reads a network description in a format that is given, or read from the text (never from a file name alone).</summary>
 public static class NetworkText
 {
-    /// <summary>
-    /// <c>.yaml</c>/<c>.yml</c> (or text with a <c>layers:</c> key) is the cnnshape YAML format; text whose first line opens a
-    /// module (<c>Sequential(</c>) is PyTorch's <c>print(model)</c>; anything else is one layer per line.
-    /// </summary>
-    public static Network Read(string text, string fileName)
+    /// <summary>The format named in a request: auto, printed, lines, yaml or python.</summary>
+    public static NetworkFormat ParseFormat(string text) => text.ToLowerInvariant() switch
     {
-        string ext = Path.GetExtension(fileName).ToLowerInvariant();
-        if (ext is ".yaml" or ".yml" || LooksLikeYaml(text)) return YamlNetworkReader.Read(text, fileName);
-        var first = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#'));
-        if (first is null) throw new CnnShapeException("the file is empty.", new Place { File = fileName });
-        if (first.EndsWith('(')) return PrintedModelReader.Read(text, fileName);
-        return LayerLinesReader.Read(text, fileName);
+        "auto" or "" => NetworkFormat.Auto,
+        "printed" or "print" or "print(model)" => NetworkFormat.Printed,
+        "lines" or "layers" => NetworkFormat.Lines,
+        "yaml" or "yml" => NetworkFormat.Yaml,
+        "python" or "py" => NetworkFormat.Python,
+        _ => throw new CnnShapeException($"the format must be auto, printed, lines, yaml or python, got '{text}'."),
+    };
+
+    /// <summary>
+    /// The format of a text: YAML when it has a <c>layers:</c> key; Python when it defines a class or imports torch;
+    /// PyTorch's <c>print(model)</c> when its first line opens a module (<c>Sequential(</c>); otherwise one layer per line.
+    /// A file name's extension (.yaml, .py) decides when the text is ambiguous.
+    /// </summary>
+    public static NetworkFormat Detect(string text, string? fileName = null)
+    {
+        string ext = fileName is null ? "" : Path.GetExtension(fileName).ToLowerInvariant();
+        if (ext is ".yaml" or ".yml") return NetworkFormat.Yaml;
+        if (ext == ".py") return NetworkFormat.Python;
+        var lines = text.Split('\n');
+        if (lines.Any(l => l.StartsWith("layers:", StringComparison.Ordinal))) return NetworkFormat.Yaml;
+        if (lines.Any(l => l.StartsWith("class ", StringComparison.Ordinal) || l.StartsWith("import torch", StringComparison.Ordinal) || l.StartsWith("from torch", StringComparison.Ordinal)))
+        {
+            return NetworkFormat.Python;
+        }
+        var first = lines.Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#'));
+        return first is not null && first.EndsWith('(') ? NetworkFormat.Printed : NetworkFormat.Lines;
     }
 
-    private static bool LooksLikeYaml(string text) =>
-        text.Split('\n').Any(l => l.StartsWith("layers:", StringComparison.Ordinal));
+    /// <summary>Reads the text in the given format (detected when <see cref="NetworkFormat.Auto"/>); <paramref name="name"/> names it in messages.</summary>
+    public static Network Read(string text, string name, NetworkFormat format = NetworkFormat.Auto)
+    {
+        if (text.Trim().Length == 0) throw new CnnShapeException("the text is empty.", new Place { File = name });
+        if (format == NetworkFormat.Auto) format = Detect(text, name);
+        return format switch
+        {
+            NetworkFormat.Yaml => YamlNetworkReader.Read(text, name),
+            NetworkFormat.Printed => PrintedModelReader.Read(text, name),
+            NetworkFormat.Python => throw new CnnShapeException("Python source is not read yet.", new Place { File = name }),
+            _ => LayerLinesReader.Read(text, name),
+        };
+    }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CnnShape.Formats;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 using CnnShape.Formats.Onnx;
 using CnnShape.Networks;
 using CnnShape.Onnx;
@@ -73,20 +73,14 @@ public static class WebServer
 
     private const string Json = "application/json; charset=utf-8";
 
-    private static Task Error(HttpContext context, string message, int status = 400) => Send(context, status, Json, JsonOut.Error(message));
+    private static Task Error(HttpContext context, CnnShapeException e, int status = 400) => Send(context, status, Json, Answers.Error(e));
 
-    /// <summary>A JSON-object request: parsed here, then answered like any other body.</summary>
+    /// <summary>A JSON-object request: parsed by the contract layer, then answered like any other body.</summary>
     private static Task Answer(HttpContext context, int limit, Func<JsonElement, string> handle) =>
         AnswerBytes(context, limit, (bytes, _) =>
         {
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 }); }
-            catch (JsonException e) { throw new CnnShapeException($"the request body is not JSON: {e.Message}"); }
-            using (doc)
-            {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new CnnShapeException("the request body must be a JSON object.");
-                return handle(doc.RootElement);
-            }
+            using var doc = Requests.Object(bytes);
+            return handle(doc.RootElement);
         });
 
     private static async Task AnswerBytes(HttpContext context, long limit, Func<byte[], IQueryCollection, string> handle)
@@ -94,7 +88,7 @@ public static class WebServer
         var bytes = await ReadBody(context, limit);
         if (bytes is null)
         {
-            await Error(context, $"the request body is larger than {limit / 1024:N0} KB.", 413);
+            await Error(context, new CnnShapeException($"the request body is larger than {limit / 1024:N0} KB."), 413);
             return;
         }
         string answer;
@@ -104,12 +98,12 @@ public static class WebServer
         }
         catch (CnnShapeException e)
         {
-            await Error(context, e.Message);
+            await Error(context, e);
             return;
         }
         catch (OverflowException)
         {
-            await Error(context, "a number overflows 64-bit arithmetic; cnnshape refuses rather than give a wrong number.");
+            await Error(context, new CnnShapeException(LayerEngine.OverflowRule));
             return;
         }
         await Send(context, 200, Json, answer);
@@ -129,64 +123,31 @@ public static class WebServer
         return buffer.ToArray();
     }
 
-    private static string String(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new CnnShapeException($"\"{name}\" must be a string.");
-
-    private static Shape? OptionalShape(JsonElement body, string name)
-    {
-        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind == JsonValueKind.String) return v.GetString()!.Trim().Length == 0 ? null : Shape.Parse(v.GetString()!);
-        if (v.ValueKind != JsonValueKind.Array) throw new CnnShapeException($"\"{name}\" must be an array of integers.");
-        var dims = new List<long>();
-        foreach (var d in v.EnumerateArray())
-        {
-            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long x)) throw new CnnShapeException($"\"{name}\" must hold integers, got {d.GetRawText()}.");
-            dims.Add(x);
-        }
-        return Shape.Of([.. dims]);
-    }
-
-    private static long Long(JsonElement body, string name, long? fallback)
-    {
-        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return fallback ?? throw new CnnShapeException($"\"{name}\" is required.");
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long x)) return x;
-        if (v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), out x)) return x;
-        throw new CnnShapeException($"\"{name}\" must be an integer.");
-    }
-
-    /// <summary><c>{"layer", "input"}</c> → <c>{"output", "params", "macs", "steps"}</c>, exactly as the CLI answers.</summary>
+    /// <summary><c>{"layer", "input", "eval"?}</c> → <c>{"output", "params", "macs", "steps"}</c>, exactly as the CLI answers.</summary>
     internal static string LayerApi(JsonElement body)
     {
-        string text = String(body, "layer");
-        var shape = OptionalShape(body, "input") ?? throw new CnnShapeException("\"input\" is required: an array of integers such as [1, 3, 224, 224].");
-        return JsonOut.LayerAnswer(LayerEngine.Apply(text, shape), withSteps: true);
+        var r = LayerRequest.Read(body);
+        var layer = LayerEngine.Build(r.Layer);
+        return Answers.Layer(LayerEngine.Apply(layer, r.Input, r.Layer, training: !r.Eval), withSteps: true);
     }
 
-    /// <summary><c>{"text", "input"?, "format"?}</c> → the net JSON of CONTRACT.md.</summary>
+    /// <summary><c>{"text", "format"?, "input"?, "eval"?}</c> → the net JSON of CONTRACT.md.</summary>
     internal static string NetApi(JsonElement body)
     {
-        string text = String(body, "text");
-        string format = body.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "auto";
-        string name = format switch { "yaml" => "network.yaml", "printed" or "lines" or "auto" => "network.txt", _ => throw new CnnShapeException($"\"format\" must be auto, yaml, printed or lines, got '{format}'.") };
-        var network = NetworkText.Read(text, name);
-        return NetJson.Render(NetworkAnalyzer.Analyze(network, OptionalShape(body, "input")));
+        var r = NetRequest.Read(body);
+        var network = NetworkText.Read(r.Text, "network", r.Format);
+        return NetAnswer.Write(NetworkAnalyzer.Analyze(network, r.Input, training: !r.Eval));
     }
 
     /// <summary>The ONNX bytes as the body; <c>?input=1x3x224x224</c> optional.</summary>
     internal static string OnnxApi(byte[] bytes, IQueryCollection query)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        var model = OnnxReader.Read(stream, "upload.onnx");
+        var model = OnnxReader.Read(stream, "model.onnx");
         string? input = query["input"];
-        return NetJson.Render(OnnxAnalyzer.Analyze(model, "upload.onnx", string.IsNullOrWhiteSpace(input) ? null : Shape.Parse(input)));
+        return NetAnswer.Write(OnnxAnalyzer.Analyze(model, "model.onnx", string.IsNullOrWhiteSpace(input) ? null : Shape.Parse(input)));
     }
 
     /// <summary><c>{"input", "output", "kernel", "stride"?, "dilation"?, "transposed"?}</c> → the pad JSON of CONTRACT.md.</summary>
-    internal static string PadApi(JsonElement body)
-    {
-        long n = Long(body, "input", null), m = Long(body, "output", null), k = Long(body, "kernel", null);
-        long s = Long(body, "stride", 1), d = Long(body, "dilation", 1);
-        bool transposed = body.TryGetProperty("transposed", out var t) && t.ValueKind == JsonValueKind.True;
-        return transposed ? PadJson.Transposed(PaddingSolver.Transposed(n, m, k, s, d)) : PadJson.Window(PaddingSolver.Window(n, m, k, s, d));
-    }
+    internal static string PadApi(JsonElement body) => Answers.Pad(PadRequest.Read(body));
 }

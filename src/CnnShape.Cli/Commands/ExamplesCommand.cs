@@ -1,5 +1,5 @@
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 using CnnShape.Shapes;
 using Spectre.Console;
 
@@ -21,7 +21,7 @@ internal static class ExamplesCommand
     {
         if (json)
         {
-            output.Write(JsonOut.Write(w =>
+            output.Write(Answers.Write(w =>
             {
                 w.WriteStartArray();
                 foreach (var (layer, input, lesson) in Examples)
@@ -29,8 +29,8 @@ internal static class ExamplesCommand
                     var result = LayerEngine.Apply(layer, Shape.Parse(input));
                     w.WriteStartObject();
                     w.WriteString("layer", layer);
-                    JsonOut.Dims(w, "input", Shape.Parse(input));
-                    JsonOut.Dims(w, "output", result.Output);
+                    Dims(w, "input", Shape.Parse(input));
+                    Dims(w, "output", result.Output);
                     w.WriteString("lesson", lesson);
                     w.WriteEndObject();
                 }
@@ -41,6 +41,13 @@ internal static class ExamplesCommand
         }
         output.Write(Render());
         return Cli.Ok;
+    }
+
+    private static void Dims(System.Text.Json.Utf8JsonWriter w, string name, Shape shape)
+    {
+        w.WriteStartArray(name);
+        foreach (var d in shape.Dims) w.WriteNumberValue(d);
+        w.WriteEndArray();
     }
 
     /// <summary>The examples table as plain text (no colours), so it can be snapshot-tested.</summary>

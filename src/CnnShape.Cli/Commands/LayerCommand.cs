@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 using CnnShape.Layers;
 using CnnShape.Shapes;
 
@@ -43,205 +42,22 @@ internal static class LayerCommand
             {
                 result = LayerEngine.Apply(built, shape, text);
             }
-            output.Write(p.GetValue(json) ? JsonOut.LayerAnswer(result) + "\n" : LayerReport.Render(text.Trim(), built, shape, result));
+            output.Write(p.GetValue(json) ? Answers.Layer(result) + "\n" : LayerReport.Render(text.Trim(), built, shape, result));
             return Cli.Ok;
         });
         return command;
     }
 
-    /// <summary>
-    /// Streams JSON lines: one answer per line in, in order; a bad line gets its own error and the rest go on.
-    /// Lines are cut from a byte buffer and read as UTF-8 in place; built layers are cached by their text.
-    /// </summary>
+    /// <summary>Streams JSON lines through <see cref="LayerBatch"/>: one answer per line in, in order.</summary>
     internal static int RunBatch(string file, TextWriter output)
     {
-        using var stream = file == "-" ? Console.OpenStandardInput() : OpenFile(file);
-        var batch = new Batch(output);
-        byte[] buffer = new byte[1 << 20];
-        int start = 0, end = 0;
-        bool first = true;
-        while (true)
-        {
-            if (first && end >= 3)
-            {
-                // a UTF-8 byte-order mark (Windows editors write one) is not part of the first line
-                if (buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) start = 3;
-                first = false;
-            }
-            int newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                batch.Answer(buffer.AsSpan(start, newline));
-                start += newline + 1;
-                continue;
-            }
-            if (start > 0)
-            {
-                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                end -= start;
-                start = 0;
-            }
-            if (end == buffer.Length)
-            {
-                if (buffer.Length >= 1 << 28) throw new CnnShapeException($"--batch: line {batch.LineNumber + 1} is longer than 256 MB.");
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-            int read = stream.Read(buffer, end, buffer.Length - end);
-            if (read == 0)
-            {
-                if (end > start) batch.Answer(buffer.AsSpan(start, end - start));
-                break;
-            }
-            end += read;
-        }
+        if (file != "-" && Directory.Exists(file)) throw new CnnShapeException($"'{file}' is a directory, not a file of JSON lines.");
+        if (file != "-" && !File.Exists(file)) throw new CnnShapeException($"the file '{file}' does not exist.");
+        using var stream = file == "-" ? Console.OpenStandardInput() : new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        output.Flush();
+        var raw = output is StreamWriter sw ? sw.BaseStream : throw new InvalidOperationException("the batch writes bytes to the output stream");
+        LayerBatch.Run(stream, raw);
         return Cli.Ok;
-    }
-
-    private static Stream OpenFile(string file)
-    {
-        if (!File.Exists(file)) throw new CnnShapeException($"--batch: the file '{file}' does not exist.");
-        return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-    }
-
-    /// <summary>The state of one batch: the output, the line count and the cache of built layers.</summary>
-    private sealed class Batch(TextWriter output)
-    {
-        private readonly Dictionary<string, object> _cache = new(StringComparer.Ordinal);
-        private char[] _chars = new char[256];
-        private readonly List<long> _dims = new(8);
-
-        public long LineNumber { get; private set; }
-
-        public void Answer(ReadOnlySpan<byte> line)
-        {
-            LineNumber++;
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
-            try
-            {
-                int length = Read(line);
-                var span = _chars.AsSpan(0, length);
-                var lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
-                Layer layer;
-                string text;
-                if (lookup.TryGetValue(span, out var cached))
-                {
-                    if (cached is CnnShapeException refusal)
-                    {
-                        // A layer PyTorch will not build: answered from the cache without throwing again.
-                        output.Write(JsonOut.Error($"line {LineNumber}: {refusal.Message}"));
-                        output.Write('\n');
-                        return;
-                    }
-                    layer = (Layer)cached;
-                    text = "";
-                }
-                else
-                {
-                    text = new string(span);
-                    try { layer = LayerEngine.Build(text); }
-                    catch (CnnShapeException e)
-                    {
-                        if (_cache.Count < 100_000) _cache[text] = e;
-                        throw;
-                    }
-                    if (_cache.Count < 100_000) _cache[text] = layer;
-                }
-                var shape = Shape.Of([.. _dims]);
-                LayerResult result;
-                try { result = layer.Apply(shape); }
-                catch (CnnShapeException e)
-                {
-                    // the same message LayerEngine.Apply gives, without applying the layer a second time
-                    throw new CnnShapeException($"layer `{span.Trim().ToString()}` on input {shape}: {e.Message}");
-                }
-                catch (OverflowException)
-                {
-                    throw new CnnShapeException($"layer `{span.Trim().ToString()}` on input {shape}: the computation overflows 64-bit integers; cnnshape refuses rather than give a wrong number.");
-                }
-                Write(result);
-            }
-            catch (CnnShapeException e)
-            {
-                string message = e.Message.StartsWith("line ", StringComparison.Ordinal) ? e.Message : $"line {LineNumber}: {e.Message}";
-                output.Write(JsonOut.Error(message));
-            }
-            output.Write('\n');
-        }
-
-        private void Write(LayerResult result)
-        {
-            Span<char> buffer = stackalloc char[24];
-            output.Write("{\"output\":[");
-            var outDims = result.Output.Dims;
-            for (int i = 0; i < outDims.Length; i++)
-            {
-                if (i > 0) output.Write(',');
-                WriteNumber(output, outDims[i], buffer);
-            }
-            output.Write("],\"params\":");
-            WriteNumber(output, result.Params, buffer);
-            output.Write(",\"macs\":");
-            WriteNumber(output, result.Macs, buffer);
-            output.Write('}');
-        }
-
-        /// <summary>Reads {"layer": "…", "input": […]} (other fields skipped): the layer text into the char buffer, the dims into the list.</summary>
-        private int Read(ReadOnlySpan<byte> line)
-        {
-            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 16 });
-            int textLength = -1;
-            bool sawInput = false;
-            _dims.Clear();
-            try
-            {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new CnnShapeException($"line {LineNumber}: expected a JSON object {{\"layer\": …, \"input\": […]}}.");
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("layer"u8))
-                    {
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.String) throw new CnnShapeException($"line {LineNumber}: \"layer\" must be a string.");
-                        int needed = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
-                        if (_chars.Length < needed) _chars = new char[Math.Max(needed, _chars.Length * 2)];
-                        textLength = reader.CopyString(_chars);
-                    }
-                    else if (reader.ValueTextEquals("input"u8))
-                    {
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.StartArray) throw new CnnShapeException($"line {LineNumber}: \"input\" must be an array of integers.");
-                        sawInput = true;
-                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                        {
-                            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long d))
-                            {
-                                string got = reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : reader.TokenType.ToString();
-                                throw new CnnShapeException($"line {LineNumber}: \"input\" must hold integers, got {got}.");
-                            }
-                            _dims.Add(d);
-                        }
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-                if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) throw new CnnShapeException($"line {LineNumber}: not a JSON object (text after the closing brace).");
-            }
-            catch (JsonException e)
-            {
-                throw new CnnShapeException($"line {LineNumber}: not a JSON object ({e.Message})");
-            }
-            if (textLength < 0) throw new CnnShapeException($"line {LineNumber}: \"layer\" must be a string.");
-            if (!sawInput) throw new CnnShapeException($"line {LineNumber}: \"input\" must be an array of integers.");
-            return textLength;
-        }
-    }
-
-    private static void WriteNumber(TextWriter output, long value, Span<char> buffer)
-    {
-        value.TryFormat(buffer, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
-        output.Write(buffer[..written]);
     }
 }
 
@@ -257,7 +73,7 @@ internal static class LayersCommand
             var names = LayerCatalog.Names.Order(StringComparer.Ordinal).ToList();
             if (p.GetValue(json))
             {
-                output.Write(JsonOut.Write(w =>
+                output.Write(Answers.Write(w =>
                 {
                     w.WriteStartArray();
                     foreach (var name in names) w.WriteStringValue(name);

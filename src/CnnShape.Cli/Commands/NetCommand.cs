@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CnnShape.Cli.Rendering;
 using CnnShape.Formats;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 using CnnShape.Networks;
 using CnnShape.ReceptiveFields;
 using CnnShape.Shapes;
@@ -27,7 +27,7 @@ internal static class NetCommand
             var report = Analyze(path, p.GetValue(input), !p.GetValue(eval));
             if (p.GetValue(json))
             {
-                output.Write(NetJson.Render(report));
+                output.Write(NetAnswer.Write(report));
                 output.Write('\n');
                 return Cli.Ok;
             }
@@ -51,17 +51,93 @@ internal static class NetCommand
 
     internal static NetworkReport Analyze(string path, string? inputText, bool training = true)
     {
-        if (!File.Exists(path)) throw new CnnShapeException($"{path}: no such file.");
         var shape = inputText is null ? null : Shape.Parse(inputText);
-        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        var source = NetSource.Load(path);
+        if (source.IsOnnx)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            var model = Formats.Onnx.OnnxReader.Read(stream, Path.GetFileName(path));
-            return CnnShape.Onnx.OnnxAnalyzer.Analyze(model, Path.GetFileName(path), shape);
+            using var stream = source.OpenOnnx();
+            var model = Formats.Onnx.OnnxReader.Read(stream, source.Name);
+            return CnnShape.Onnx.OnnxAnalyzer.Analyze(model, source.Name, shape);
         }
-        var info = new FileInfo(path);
-        if (info.Length > 64L << 20) throw new CnnShapeException($"{path}: the file is {info.Length >> 20} MB; network text files are limited to 64 MB.");
-        var network = NetworkText.Read(File.ReadAllText(path), Path.GetFileName(path));
+        var network = NetworkText.Read(source.Text!, source.Name);
         return NetworkAnalyzer.Analyze(network, shape, training);
+    }
+}
+
+/// <summary>
+/// A network file as given on the command line (or <c>-</c> for stdin): ONNX, recognised by its extension or by its
+/// bytes (a protobuf, not text), or text read as UTF-8.
+/// </summary>
+internal sealed class NetSource
+{
+    private const long TextLimit = 64L << 20;
+
+    private NetSource(string name, string? path, byte[]? bytes, string? text)
+    {
+        Name = name;
+        _path = path;
+        _bytes = bytes;
+        Text = text;
+    }
+
+    private readonly string? _path;
+    private readonly byte[]? _bytes;
+
+    /// <summary>The name messages use (the file name, or "stdin").</summary>
+    public string Name { get; }
+
+    /// <summary>The text, for the text formats.</summary>
+    public string? Text { get; }
+
+    /// <summary>Whether the file is an ONNX model.</summary>
+    public bool IsOnnx => Text is null;
+
+    /// <summary>The ONNX bytes as a stream (the file itself, read by seeking, when it is one).</summary>
+    public Stream OpenOnnx() => _path is not null
+        ? new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16)
+        : new MemoryStream(_bytes!, writable: false);
+
+    public static NetSource Load(string path)
+    {
+        if (path == "-")
+        {
+            using var stdin = Console.OpenStandardInput();
+            using var copy = new MemoryStream();
+            stdin.CopyTo(copy);
+            var bytes = copy.ToArray();
+            return LooksLikeOnnx(bytes, "") ? new NetSource("stdin", null, bytes, null) : new NetSource("stdin", null, null, Decode(bytes, "stdin"));
+        }
+        if (Directory.Exists(path)) throw new CnnShapeException($"{path} is a directory; give a network file (a .onnx model, print(model) text, layer lines, YAML or Python).");
+        if (!File.Exists(path)) throw new CnnShapeException($"{path}: no such file.");
+        string name = Path.GetFileName(path);
+        using (var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            var head = new byte[Math.Min(256, probe.Length)];
+            probe.ReadExactly(head);
+            if (LooksLikeOnnx(head, path)) return new NetSource(name, path, null, null);
+            if (probe.Length > TextLimit) throw new CnnShapeException($"the file is {probe.Length >> 20} MB; network text files are limited to {TextLimit >> 20} MB.", new Place { File = name });
+        }
+        return new NetSource(name, path, null, Decode(File.ReadAllBytes(path), name));
+    }
+
+    /// <summary>ONNX by extension, or by content: a ModelProto starts with field 1 (ir_version, a varint: byte 0x08) and is not text.</summary>
+    private static bool LooksLikeOnnx(byte[] head, string path)
+    {
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return true;
+        if (head.Length < 2 || head[0] != 0x08) return false;
+        return head.Any(b => b < 0x09 || b is > 0x0D and < 0x20);
+    }
+
+    private static string Decode(byte[] bytes, string name)
+    {
+        if (bytes.Contains((byte)0)) throw new CnnShapeException("the file holds binary data (NUL bytes) and is not an ONNX model; give a network as text (print(model), layer lines, YAML or Python) or as .onnx.", new Place { File = name });
+        try
+        {
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new CnnShapeException($"the file is not UTF-8 text (byte {e.Index}); save it as UTF-8.", new Place { File = name });
+        }
     }
 }

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 using CnnShape.Solvers;
 
 namespace CnnShape.Cli.Commands;
@@ -58,9 +57,9 @@ internal static class PadCommand
         _ => throw new CnnShapeException($"pad: --convention must be pytorch, tf, onnx-upper or onnx-lower, got '{text}'."),
     };
 
-    internal static string WindowJson(PaddingAnswer a) => PadJson.Window(a);
+    internal static string WindowJson(PaddingAnswer a) => Answers.Write(w => Answers.Pad(w, a));
 
-    internal static string TransposedJson(TransposedPaddingAnswer a) => PadJson.Transposed(a);
+    internal static string TransposedJson(TransposedPaddingAnswer a) => Answers.Write(w => Answers.Pad(w, a));
 
     private static string ExplainWindow(long n, long m, long k, long s, long d, PaddingAnswer a, SplitConvention split)
     {
@@ -115,7 +114,8 @@ internal static class PadCommand
 
     private static int RunBatch(string file, TextWriter output, SplitConvention split)
     {
-        if (file != "-" && !File.Exists(file)) throw new CnnShapeException($"--batch: the file '{file}' does not exist.");
+        if (file != "-" && Directory.Exists(file)) throw new CnnShapeException($"'{file}' is a directory, not a file of JSON lines.");
+        if (file != "-" && !File.Exists(file)) throw new CnnShapeException($"the file '{file}' does not exist.");
         using var reader = file == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(file);
         long lineNumber = 0;
         string? line;
@@ -128,37 +128,20 @@ internal static class PadCommand
         return Cli.Ok;
     }
 
+    /// <summary>One batch line: the pad request read as the web API reads it, answered, or refused with the line number.</summary>
     internal static string AnswerLine(string line, long lineNumber, SplitConvention split)
     {
         try
         {
-            using var doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 8 });
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new CnnShapeException("expected a JSON object with input, output, kernel, stride, dilation, transposed.");
-            long Field(string name, long? fallback)
-            {
-                if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-                {
-                    return fallback ?? throw new CnnShapeException($"\"{name}\" is required.");
-                }
-                if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long x)) throw new CnnShapeException($"\"{name}\" must be an integer, got {v.GetRawText()}.");
-                return x;
-            }
-            bool isTransposed = root.TryGetProperty("transposed", out var t) && t.ValueKind == JsonValueKind.True;
-            long n = Field("input", null), m = Field("output", null), k = Field("kernel", null), s = Field("stride", 1), d = Field("dilation", 1);
-            return isTransposed ? TransposedJson(PaddingSolver.Transposed(n, m, k, s, d)) : WindowJson(PaddingSolver.Window(n, m, k, s, d, split));
-        }
-        catch (JsonException e)
-        {
-            return JsonOut.Error($"line {lineNumber}: not a JSON object ({e.Message})");
+            return Answers.Pad(PadRequest.Read(System.Text.Encoding.UTF8.GetBytes(line)), split);
         }
         catch (CnnShapeException e)
         {
-            return JsonOut.Error($"line {lineNumber}: {e.Message}");
+            return Answers.Error(e.Within(new Place { Line = (int)Math.Min(lineNumber, int.MaxValue) }));
         }
         catch (OverflowException)
         {
-            return JsonOut.Error($"line {lineNumber}: the numbers overflow 64-bit arithmetic.");
+            return Answers.Error(new CnnShapeException(LayerEngine.OverflowRule, new Place { Line = (int)Math.Min(lineNumber, int.MaxValue) }));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CnnShape.Formats.Contract;
 using CnnShape.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,7 @@ internal static class ServeCommand
                 throw new CnnShapeException($"cannot listen on {p.GetValue(host)}:{n}: {e.Message}");
             }
             string url = WebServer.Url(app);
-            output.WriteLine(p.GetValue(json) ? CnnShape.Formats.Json.JsonOut.Write(w =>
+            output.WriteLine(p.GetValue(json) ? Answers.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("url", url);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using CnnShape.Formats;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 using CnnShape.Networks;
 using CnnShape.Shapes;
 using CnnShape.Solvers;
@@ -23,9 +23,10 @@ internal static class SizesCommand
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
-            if (!File.Exists(path)) throw new CnnShapeException($"{path}: no such file.");
-            var network = NetworkText.Read(File.ReadAllText(path), Path.GetFileName(path));
-            var baseInput = p.GetValue(input) is string s ? Shape.Parse(s) : network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.");
+            var source = NetSource.Load(path);
+            if (source.IsOnnx) throw new CnnShapeException("sizes reads the text formats (print(model), layer lines, YAML, Python); for an ONNX model, run net with a symbolic input size instead.", new Place { File = source.Name });
+            var network = NetworkText.Read(source.Text!, source.Name);
+            var baseInput = p.GetValue(input) is string s ? Shape.Parse(s) : network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.", new Place { File = source.Name });
             var axes = p.GetValue(axis) is int a ? [a] : Enumerable.Range(2, Math.Max(0, baseInput.Rank - 2)).ToArray();
             var answers = axes.Select(x => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to))).ToList();
             output.Write(p.GetValue(json) ? Json(answers) + "\n" : Text(answers));
@@ -48,7 +49,7 @@ internal static class SizesCommand
         return sb.ToString();
     }
 
-    private static string Json(List<SizeAnswer> answers) => JsonOut.Write(w =>
+    private static string Json(List<SizeAnswer> answers) => Answers.Write(w =>
     {
         w.WriteStartArray();
         foreach (var a in answers)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
-using CnnShape.Formats.Json;
+using CnnShape.Formats.Contract;
 using CnnShape.Solvers;
 using Spectre.Console;
 
@@ -85,7 +85,7 @@ internal static class SolveCommand
         return sb.ToString();
     }
 
-    private static string Json(SolveAnswer a) => JsonOut.Write(w =>
+    private static string Json(SolveAnswer a) => Answers.Write(w =>
     {
         w.WriteStartObject();
         w.WriteNumber("candidates", a.Candidates);

@@ -11,7 +11,11 @@ async function api(path, body, raw) {
     body: raw ? body : JSON.stringify(body),
   });
   const data = await response.json();
-  if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(data.error || `HTTP ${response.status}`);
+    error.place = data;
+    throw error;
+  }
   return data;
 }
 
@@ -67,13 +71,12 @@ netText.addEventListener("input", () => gutter());
 netText.addEventListener("scroll", () => { $("net-gutter").scrollTop = netText.scrollTop; });
 gutter();
 
-function showError(message) {
+function showError(message, place) {
   $("net-error").textContent = message;
-  const m = /network\.(?:txt|yaml):(\d+)/.exec(message);
-  gutter(m ? Number(m[1]) : undefined);
-  if (m) {
+  const line = place && Number.isInteger(place.line) && !place.file?.endsWith(".onnx") ? place.line : undefined;
+  gutter(line);
+  if (line) {
     const lines = netText.value.split("\n");
-    const line = Number(m[1]);
     const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
     netText.setSelectionRange(start, start + (lines[line - 1] || "").length);
   }
@@ -119,14 +122,14 @@ $("net-run").addEventListener("click", async () => {
     if (file) {
       d = await api("/api/onnx" + (input ? "?input=" + encodeURIComponent(input) : ""), await file.arrayBuffer(), true);
     } else {
-      d = await api("/api/net", { text: netText.value, input: input || null });
+      d = await api("/api/net", { text: netText.value, format: $("net-format").value, input: input || null });
     }
     renderReport(d);
   } catch (e) {
     report = null;
     $("net-table").innerHTML = "";
     $("net-summary").textContent = "";
-    showError(e.message);
+    showError(e.message, e.place);
   }
 });
 

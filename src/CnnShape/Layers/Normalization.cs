@@ -47,7 +47,7 @@ public sealed class Normalization : Layer
             long values = input[0];
             for (int i = 2; i < input.Rank; i++) values = Checked.Mul(values, input[i], "the values per channel");
             // (model.eval() uses the running statistics and has no such limit)
-            if (training && values == 1) throw new CnnShapeException($"{type}: expected more than 1 value per channel when training (PyTorch's default mode; `--eval` analyses in evaluation mode), got input {input}.");
+            if (training && values == 1) throw new CnnShapeException($"{type}: expected more than 1 value per channel when training (PyTorch's default mode; in evaluation mode, after model.eval(), BatchNorm uses its running statistics instead), got input {input}.");
             if ((affine || trackRunningStats) && input[1] != features)
             {
                 throw new CnnShapeException($"{type}: the input has {input[1]} channels (dim 1 of {input}) but num_features is {features}.");

@@ -78,7 +78,7 @@ public static class ConfigurationSolver
         if (input < 1 || output < 1) throw new CnnShapeException($"the input and output sizes must be at least 1, got {input} and {output}.");
         if (b.MaxKernel < 1 || b.MaxStride < 1 || b.MaxDilation < 1 || b.MaxPadding < 0) throw new CnnShapeException("the bounds must be at least 1 (kernel, stride, dilation) and 0 (padding).");
         long total = CandidateCount(kinds, b);
-        if (total > MaxCandidates) throw new CnnShapeException($"the search space holds {total:N0} candidates, more than the {MaxCandidates:N0} cnnshape enumerates; lower --max-kernel, --max-stride, --max-padding or --max-dilation.");
+        if (total > MaxCandidates) throw new CnnShapeException($"the search space holds {total:N0} candidates, more than the {MaxCandidates:N0} cnnshape enumerates; lower the largest kernel, stride, padding or dilation.");
         var solutions = new List<Configuration>();
         long tried = 0;
         foreach (var kind in kinds)

@@ -105,6 +105,6 @@ public class ConfigurationSolverTests
         var first = ConfigurationSolver.Solve(32, 16, All, new SearchBounds(7, 4, 3, 2)).Solutions[0];
 
         Assert.Equal((1L, 2L, 0L, 1L), (first.Kernel, first.Stride, first.Padding, first.Dilation));
-        Assert.Contains("lower --max-kernel", Assert.Throws<CnnShapeException>(() => ConfigurationSolver.Solve(32, 16, All, new SearchBounds(100_000, 1000, 1000, 1))).Message);
+        Assert.Contains("lower the largest kernel", Assert.Throws<CnnShapeException>(() => ConfigurationSolver.Solve(32, 16, All, new SearchBounds(100_000, 1000, 1000, 1))).Message);
     }
 }

@@ -50,10 +50,10 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     [InlineData("{\"layer\": \"MaxPool2d(2, padding=2)\", \"input\": [1, 3, 8, 8]}", "more than half of the kernel size")]
     [InlineData("{\"layer\": \"nn.Conv2d(3, 64, 7\", \"input\": [1, 3, 8, 8]}", "column 19")]
     [InlineData("{\"layer\": 5, \"input\": [1, 3, 8, 8]}", "\"layer\" must be a string")]
-    [InlineData("{\"layer\": \"ReLU()\"}", "\"input\" is required")]
+    [InlineData("{\"layer\": \"ReLU()\"}", "\"input\" must be an array of integers")]
     [InlineData("{\"layer\": \"ReLU()\", \"input\": [1, \"a\"]}", "\"input\" must hold integers")]
-    [InlineData("[1, 2]", "must be a JSON object")]
-    [InlineData("not json", "not JSON")]
+    [InlineData("[1, 2]", "expected a JSON object")]
+    [InlineData("not json", "not a JSON object")]
     public async Task Api_layer_answers_400_with_a_json_error_where_the_cli_exits_2(string json, string expected)
     {
         var (status, body) = await Post("/api/layer", json);
@@ -81,7 +81,9 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         var (status, body) = await Post("/api/net", "{\"text\": \"Conv2d(3, 8, 3)\\nConv2dd(8, 8, 3)\\n\", \"input\": [1, 3, 16, 16]}");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.StartsWith("network.txt:2: ", body.GetProperty("error").GetString());
+        Assert.StartsWith("network:2: layer '1' `Conv2dd(8, 8, 3)`: 'Conv2dd' is not a layer", body.GetProperty("error").GetString());
+        Assert.Equal(2, body.GetProperty("line").GetInt32());
+        Assert.Equal("1", body.GetProperty("node").GetString());
     }
 
     [Fact]
@@ -94,7 +96,7 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Contains("\"output\":[1,1000]", await ok.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Contains("upload.onnx", await bad.Content.ReadAsStringAsync());
+        Assert.Contains("model.onnx: byte", await bad.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
         await page.FillAsync("#net-input", "1x3x16x16");
         await page.ClickAsync("#net-run");
 
-        await Assertions.Expect(page.Locator("#net-error")).ToContainTextAsync("network.txt:2: layer '1' `Conv2dd(8, 8, 3)`: 'Conv2dd' is not a layer cnnshape knows — did you mean 'Conv2d'?");
+        await Assertions.Expect(page.Locator("#net-error")).ToContainTextAsync("network:2: layer '1' `Conv2dd(8, 8, 3)`: 'Conv2dd' is not a layer cnnshape knows — did you mean 'Conv2d'?");
         await Assertions.Expect(page.Locator("#net-gutter .bad")).ToHaveTextAsync("2");
     }
 

@@ -3,13 +3,13 @@ using CnnShape.Networks;
 using CnnShape.ReceptiveFields;
 using CnnShape.Symbolic;
 
-namespace CnnShape.Formats.Json;
+namespace CnnShape.Formats.Contract;
 
 /// <summary>The <c>net</c> JSON document of CONTRACT.md.</summary>
-public static class NetJson
+public static class NetAnswer
 {
     /// <summary>The whole report: input, output, layers, tensors, outputs, totals, warnings.</summary>
-    public static string Render(NetworkReport report) => JsonOut.Write(w =>
+    public static string Write(NetworkReport report) => Answers.Write(w =>
     {
         w.WriteStartObject();
         Body(w, report);
