@@ -49,6 +49,7 @@ public static class WebServer
         app.MapPost("/api/net", c => Answer(c, TextLimit, NetApi));
         app.MapPost("/api/pad", c => Answer(c, TextLimit, PadApi));
         app.MapPost("/api/onnx", c => AnswerBytes(c, OnnxLimit, OnnxApi));
+        app.MapPost("/api/region", c => Answer(c, TextLimit, RegionApi));
         return app;
     }
 
@@ -136,7 +137,56 @@ public static class WebServer
     {
         var r = NetRequest.Read(body);
         var network = NetworkText.Read(r.Text, "network", r.Format);
-        return NetAnswer.Write(NetworkAnalyzer.Analyze(network, r.Input, training: !r.Eval));
+        return WithId(NetworkAnalyzer.Analyze(network, r.Input, training: !r.Eval));
+    }
+
+    /// <summary>The net answer with the id under which the report is kept for <c>/api/region</c>.</summary>
+    private static string WithId(NetworkReport report) => Answers.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("id", Reports.Keep(report));
+        NetAnswer.Body(w, report);
+        w.WriteEndObject();
+    });
+
+    /// <summary>
+    /// <c>{"id", "layer": row index, "unit": [i, j, …]}</c> → the input region that unit sees, per spatial axis, from
+    /// <see cref="ReceptiveFields.Region"/> — the one function the table, <c>--unit</c> and the tests use.
+    /// </summary>
+    internal static string RegionApi(JsonElement body)
+    {
+        string id = Requests.String(body, "id");
+        var report = Reports.Find(id) ?? throw new CnnShapeException("the network is no longer held by the server; analyse it again.");
+        long index = Requests.Long(body, "layer", null);
+        if (index < 0 || index >= report.Layers.Count) throw new CnnShapeException($"\"layer\" must be a row index from 0 to {report.Layers.Count - 1}, got {index}.");
+        var row = report.Layers[(int)index];
+        if (row.Field is not ReceptiveFields.SpatialField field) throw new CnnShapeException($"'{row.Name}' has {(row.Field is ReceptiveFields.GlobalField ? "a global field" : "no spatial field")}.");
+        if (row.Output is null || row.Output.Any(d => !d.IsKnown) || report.Input.Any(d => !d.IsKnown)) throw new CnnShapeException($"'{row.Name}' has symbolic sizes; give a concrete input shape.");
+        var unit = Requests.OptionalShape(body, "unit") ?? throw new CnnShapeException("\"unit\" must be an array of indices, one per spatial axis.");
+        int n = field.Axes.Length;
+        if (unit.Rank != n) throw new CnnShapeException($"\"unit\" needs {n} indices, got {unit.Rank}.");
+        return Answers.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("axes");
+            for (int a = 0; a < n; a++)
+            {
+                long extent = row.Output[row.Output.Count - n + a].Value;
+                if (unit[a] >= extent) throw new CnnShapeException($"unit index {unit[a]} is outside axis {a} (size {extent}).");
+                long inSize = report.Input[report.Input.Count - n + a].Value;
+                var r = ReceptiveFields.Region.Of(field.Axes[a], unit[a], inSize);
+                w.WriteStartObject();
+                w.WriteNumber("first", r.First.ToDouble());
+                w.WriteNumber("last", r.Last.ToDouble());
+                w.WriteString("exact", $"[{r.First}, {r.Last}]");
+                if (r.InsideFirst is long lo) { w.WriteStartArray("inside"); w.WriteNumberValue(lo); w.WriteNumberValue(r.InsideLast!.Value); w.WriteEndArray(); }
+                else w.WriteNull("inside");
+                w.WriteNumber("size", inSize);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
     }
 
     /// <summary>The ONNX bytes as the body; <c>?input=1x3x224x224</c> optional.</summary>
@@ -145,9 +195,33 @@ public static class WebServer
         using var stream = new MemoryStream(bytes, writable: false);
         var model = OnnxReader.Read(stream, "model.onnx");
         string? input = query["input"];
-        return NetAnswer.Write(OnnxAnalyzer.Analyze(model, "model.onnx", string.IsNullOrWhiteSpace(input) ? null : Shape.Parse(input)));
+        return WithId(OnnxAnalyzer.Analyze(model, "model.onnx", string.IsNullOrWhiteSpace(input) ? null : Shape.Parse(input)));
     }
 
     /// <summary><c>{"input", "output", "kernel", "stride"?, "dilation"?, "transposed"?}</c> → the pad JSON of CONTRACT.md.</summary>
     internal static string PadApi(JsonElement body) => Answers.Pad(PadRequest.Read(body));
+
+    /// <summary>The last analyses the page made, by id, so a hovered unit's region is computed on the server from the same report.</summary>
+    private static class Reports
+    {
+        private const int Capacity = 64;
+        private static readonly object Gate = new();
+        private static readonly LinkedList<(string Id, NetworkReport Report)> Kept = new();
+
+        public static string Keep(NetworkReport report)
+        {
+            string id = Guid.NewGuid().ToString("N");
+            lock (Gate)
+            {
+                Kept.AddFirst((id, report));
+                while (Kept.Count > Capacity) Kept.RemoveLast();
+            }
+            return id;
+        }
+
+        public static NetworkReport? Find(string id)
+        {
+            lock (Gate) return Kept.FirstOrDefault(k => k.Id == id).Report;
+        }
+    }
 }

@@ -19,7 +19,8 @@ internal static class SizesCommand
         var from = new Option<long>("--from") { Description = "Smallest size tried (default 1).", DefaultValueFactory = _ => 1 };
         var to = new Option<long>("--to") { Description = "Largest size tried (default 1024).", DefaultValueFactory = _ => 1024 };
         var json = new Option<bool>("--json") { Description = "Write JSON on stdout." };
-        var command = new Command("sizes", "Which input sizes a network accepts, as arithmetic progressions, with the output size as a formula.") { file, input, axis, from, to, json };
+        var eval = new Option<bool>("--eval") { Description = "Evaluation mode (model.eval()): BatchNorm uses running statistics, so one value per channel is fine." };
+        var command = new Command("sizes", "Which input sizes a network accepts, as arithmetic progressions, with the output size as a formula.") { file, input, axis, from, to, json, eval };
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
@@ -28,7 +29,7 @@ internal static class SizesCommand
             var network = NetworkText.Read(source.Text!, source.Name);
             var baseInput = p.GetValue(input) is string s ? Shape.Parse(s) : network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.", new Place { File = source.Name });
             var axes = p.GetValue(axis) is int a ? [a] : Enumerable.Range(2, Math.Max(0, baseInput.Rank - 2)).ToArray();
-            var answers = axes.Select(x => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to))).ToList();
+            var answers = axes.Select(x => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to), training: !p.GetValue(eval))).ToList();
             output.Write(p.GetValue(json) ? Json(answers) + "\n" : Text(answers));
             return Cli.Ok;
         });
@@ -45,6 +46,7 @@ internal static class SizesCommand
             sb.Append($"axis {a.Axis}: {a.Count} of the sizes {a.From}..{a.To} are accepted: {Runs(a)}\n");
             if (a.Smallest is long small) sb.Append($"  smallest accepted: {small}\n");
             if (a.OutputFormula is string f) sb.Append($"  output size along the axis: {f}\n");
+            if (a.Refusal is { } r) sb.Append($"  why none: at size {a.To}, {r.Message}\n");
         }
         return sb.ToString();
     }
@@ -73,6 +75,12 @@ internal static class SizesCommand
             w.WriteEndArray();
             if (a.OutputFormula is string f) w.WriteString("output", f);
             else w.WriteNull("output");
+            if (a.Refusal is { } r)
+            {
+                w.WriteStartObject("refusal");
+                Answers.ErrorFields(w, r);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();

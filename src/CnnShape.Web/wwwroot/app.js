@@ -4,9 +4,10 @@
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 
-async function api(path, body, raw) {
+async function api(path, body, raw, signal) {
   const response = await fetch(path, {
     method: "POST",
+    signal,
     headers: raw ? { "Content-Type": "application/octet-stream" } : { "Content-Type": "application/json" },
     body: raw ? body : JSON.stringify(body),
   });
@@ -165,13 +166,28 @@ function drawField() {
   const box = el("rect", { id: "rf-box", fill: "none", stroke: "#a4161a", "stroke-dasharray": "0.6 0.4", "stroke-width": Math.max(0.15, margin / 60), visibility: "hidden" }, inp);
   const inside = el("rect", { id: "rf-box-inside", fill: "rgba(164,22,26,0.35)", stroke: "none", visibility: "hidden" }, inp);
   const marker = el("rect", { id: "rf-unit", fill: "#a4161a", visibility: "hidden", width: cell, height: cell }, out);
-  const hover = (i, j) => {
-    const x0 = ax.start + j * ax.jump, y0 = ay.start + i * ay.jump;
-    for (const [k, v] of Object.entries({ x: x0, y: y0, width: ax.size, height: ay.size, visibility: "visible" })) box.setAttribute(k, v);
-    const cx0 = Math.max(0, x0), cy0 = Math.max(0, y0), cx1 = Math.min(iw, x0 + ax.size), cy1 = Math.min(ih, y0 + ay.size);
-    for (const [k, v] of Object.entries({ x: cx0, y: cy0, width: Math.max(0, cx1 - cx0), height: Math.max(0, cy1 - cy0), visibility: "visible" })) inside.setAttribute(k, v);
+  // the region comes from the server (ReceptiveFields.Region, the one function the table and the tests use)
+  let pending = null;
+  const index = Number($("rf-layer").value);
+  const hover = async (i, j) => {
     for (const [k, v] of Object.entries({ x: j * cell, y: i * cell, visibility: "visible" })) marker.setAttribute(k, v);
-    $("rf-caption").textContent = `unit (${n === 1 ? j : i + ", " + j}) sees ${n === 1 ? "" : `rows [${y0}, ${y0 + ay.size - 1}], `}columns [${x0}, ${x0 + ax.size - 1}]`;
+    pending?.abort();
+    const request = (pending = new AbortController());
+    let d;
+    try {
+      d = await api("/api/region", { id: report.id, layer: index, unit: n === 1 ? [j] : [i, j] }, false, request.signal);
+    } catch (e) {
+      if (e.name !== "AbortError") $("rf-caption").textContent = e.message;
+      return;
+    }
+    if (request !== pending) return;
+    const x = d.axes[n - 1], y = n === 1 ? { first: 0, last: 0, inside: [0, 0], exact: "[0, 0]" } : d.axes[0];
+    for (const [k, v] of Object.entries({ x: x.first, y: y.first, width: x.last - x.first + 1, height: y.last - y.first + 1, visibility: "visible" })) box.setAttribute(k, v);
+    if (x.inside && y.inside) {
+      for (const [k, v] of Object.entries({ x: x.inside[0], y: y.inside[0], width: x.inside[1] - x.inside[0] + 1, height: y.inside[1] - y.inside[0] + 1, visibility: "visible" })) inside.setAttribute(k, v);
+    } else inside.setAttribute("visibility", "hidden");
+    const part = (a) => (a.inside ? `${a.exact}, inside the image [${a.inside[0]}, ${a.inside[1]}]` : `${a.exact}, all in the padding`);
+    $("rf-caption").textContent = `unit (${n === 1 ? j : i + ", " + j}) sees ${n === 1 ? "" : `rows ${part(y)}; `}columns ${part(x)}`;
   };
   for (let i = 0; i < oh && i < 64; i++) {
     for (let j = 0; j < ow && j < 64; j++) {

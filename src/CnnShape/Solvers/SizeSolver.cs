@@ -14,7 +14,8 @@ namespace CnnShape.Solvers;
 /// <param name="Count">How many sizes are accepted.</param>
 /// <param name="Smallest">The smallest accepted size, if any.</param>
 /// <param name="OutputFormula">The first output's size along the axis as a function of n (floor expression), when it is one.</param>
-public sealed record SizeAnswer(int Axis, long From, long To, IReadOnlyList<(long Start, long Step, long Last)> Accepted, long Count, long? Smallest, string? OutputFormula);
+/// <param name="Refusal">When no size is accepted: the engine's refusal at the largest size tried, naming the layer.</param>
+public sealed record SizeAnswer(int Axis, long From, long To, IReadOnlyList<(long Start, long Step, long Last)> Accepted, long Count, long? Smallest, string? OutputFormula, CnnShapeException? Refusal = null);
 
 /// <summary>
 /// Which input sizes a network accepts along one axis (the other dimensions kept), each candidate checked with the same
@@ -26,7 +27,7 @@ public static class SizeSolver
     private delegate long Step(long n);
 
     /// <summary>Tries every size from <paramref name="from"/> to <paramref name="to"/> along tensor dimension <paramref name="axis"/>.</summary>
-    public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to)
+    public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to, bool training = true)
     {
         if (axis < 0 || axis >= baseInput.Rank) throw new CnnShapeException($"axis {axis} is not a dimension of the input {baseInput}.");
         if (from < 1 || to < from) throw new CnnShapeException($"the range must satisfy 1 ≤ from ≤ to, got {from}..{to}.");
@@ -37,41 +38,58 @@ public static class SizeSolver
         var accepted = new List<long>();
         var values = new long[order.Count];
         var index = order.Select((node, i) => (node.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var touchesOne = new List<long>();
         for (long n = from; n <= to; n++)
         {
             bool ok;
-            if (program is not null) ok = Run(program, order, index, network.InputName, n, values);
-            else ok = Full(network, baseInput.With(axis, n));
+            if (program is not null)
+            {
+                ok = Run(program, order, index, network.InputName, n, values, out bool one);
+                if (ok && one) touchesOne.Add(n);
+            }
+            else ok = Full(network, baseInput.With(axis, n), training) is null;
             if (ok) accepted.Add(n);
         }
-        if (program is not null)
+        if (program is not null && accepted.Count > 0)
         {
-            // The per-axis program settles the sizes; the engine re-checks the candidates for everything else
-            // (channels, ranks, training-mode statistics): all of them up to 20,000, else the first and last 1,000 and n ≤ 4.
-            bool all = accepted.Count <= 20_000;
-            accepted = accepted.Where((n, i) => !(all || i < 1000 || i >= accepted.Count - 1000 || n <= 4) || Full(network, baseInput.With(axis, n))).ToList();
+            // The program settles every size along the axis exactly. What it does not model is independent of that size
+            // (channels, ranks, divisibility by groups) — except the training-mode statistics, which refuse a tensor with
+            // one value per channel, possible only where some size along the axis is 1. So the engine checks one accepted
+            // size for the independent rules (if it refuses, it checks them all), and every size that reaches a 1.
+            if (Full(network, baseInput.With(axis, accepted[^1]), training) is not null)
+            {
+                accepted = accepted.Where(n => Full(network, baseInput.With(axis, n), training) is null).ToList();
+            }
+            else if (touchesOne.Count > 0)
+            {
+                var refused = touchesOne.Where(n => Full(network, baseInput.With(axis, n), training) is not null).ToHashSet();
+                accepted = accepted.Where(n => !refused.Contains(n)).ToList();
+            }
         }
+        CnnShapeException? refusal = accepted.Count == 0 ? Full(network, baseInput.With(axis, to), training) : null;
         if (program is not null && final is { } form && accepted.Count > 0 && accepted.All(n => form.Eval(n) == n))
         {
             // simplified where exact: on every accepted size the formula is the identity
             formula = $"n (exactly, on every accepted size; in general {formula})";
         }
-        return new SizeAnswer(axis, from, to, Progressions(accepted), accepted.Count, accepted.Count > 0 ? accepted[0] : null, program is not null ? formula : null);
+        return new SizeAnswer(axis, from, to, Progressions(accepted), accepted.Count, accepted.Count > 0 ? accepted[0] : null, program is not null && accepted.Count > 0 ? formula : null, refusal);
     }
 
-    private static bool Full(Network network, Shape input)
+    /// <summary>The engine's refusal of the whole network at this input, or null when it runs.</summary>
+    private static CnnShapeException? Full(Network network, Shape input, bool training)
     {
         try
         {
-            NetworkAnalyzer.Analyze(network, input);
-            return true;
+            NetworkAnalyzer.Analyze(network, input, training);
+            return null;
         }
-        catch (CnnShapeException) { return false; }
-        catch (OverflowException) { return false; }
+        catch (CnnShapeException e) { return e; }
+        catch (OverflowException) { return new CnnShapeException(LayerEngine.OverflowRule); }
     }
 
-    private static bool Run(Step?[] program, List<NetworkNode> order, Dictionary<string, int> index, string inputName, long n, long[] values)
+    private static bool Run(Step?[] program, List<NetworkNode> order, Dictionary<string, int> index, string inputName, long n, long[] values, out bool touchesOne)
     {
+        touchesOne = n == 1;
         try
         {
             for (int i = 0; i < order.Count; i++)
@@ -91,6 +109,7 @@ public static class SizeSolver
                 }
                 long o = program[i]!(first);
                 if (o < 0) return false;
+                if (o == 1) touchesOne = true;
                 values[i] = o;
             }
             return true;

@@ -8,14 +8,9 @@ namespace CnnShape.Tests.Networks;
 
 public class NetOracleTests
 {
-    /// <summary>The input interval unit <paramref name="unit"/> sees along one axis, clipped to the image; null when it sees only padding.</summary>
-    private static long[]? Clipped(AxisField f, long unit, long inputSize)
-    {
-        var first = f.Start + f.Jump * unit;
-        var last = first + f.Size - 1;
-        long lo = Math.Max(0, first.Ceiling()), hi = Math.Min(inputSize - 1, last.Floor());
-        return lo <= hi ? [lo, hi] : null;
-    }
+    /// <summary>The input interval unit <paramref name="unit"/> sees along one axis, clipped to the image (<see cref="Region"/>); null when it sees only padding.</summary>
+    private static long[]? Clipped(AxisField f, long unit, long inputSize) =>
+        Region.Of(f, unit, inputSize) is { InsideFirst: long lo, InsideLast: long hi } ? [lo, hi] : null;
 
     private static string Check(JsonElement c)
     {

@@ -101,9 +101,9 @@ public class OnnxFieldTests
             for (int a = 0; a < 2; a++)
             {
                 var f = field.Axes[a];
-                var first = f.Start + f.Jump * unit[a];
+                var region = CnnShape.ReceptiveFields.Region.Of(f, unit[a], report.Input[2 + a].Value);
                 var measured = $"[{regions[a][0]}, {regions[a][1]}]";
-                var predicted = $"[{first}, {first + f.Size - 1}]";
+                var predicted = $"[{region.First}, {region.Last}]";
                 if (measured != predicted) failures.Add($"{file} axis {a}: measured {measured}, cnnshape {predicted} (size {f.Size}, jump {f.Jump}, start {f.Start})");
             }
         }

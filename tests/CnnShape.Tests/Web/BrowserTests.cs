@@ -60,14 +60,14 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
         // conv2's field: size 8, jump 2, start −3; unit (2, 1) sees rows [1, 8] and columns [−1, 6]
         await page.HoverAsync("#rf-output rect.unit[data-i='2'][data-j='1']");
         var box = page.Locator("#rf-box");
-        Assert.Equal("-1", await box.GetAttributeAsync("x"));
-        Assert.Equal("1", await box.GetAttributeAsync("y"));
-        Assert.Equal("8", await box.GetAttributeAsync("width"));
-        Assert.Equal("8", await box.GetAttributeAsync("height"));
+        await Assertions.Expect(box).ToHaveAttributeAsync("x", "-1");
+        await Assertions.Expect(box).ToHaveAttributeAsync("y", "1");
+        await Assertions.Expect(box).ToHaveAttributeAsync("width", "8");
+        await Assertions.Expect(box).ToHaveAttributeAsync("height", "8");
         var inside = page.Locator("#rf-box-inside");
-        Assert.Equal("0", await inside.GetAttributeAsync("x"));
-        Assert.Equal("7", await inside.GetAttributeAsync("width"));
-        await Assertions.Expect(page.Locator("#rf-caption")).ToContainTextAsync("rows [1, 8], columns [-1, 6]");
+        await Assertions.Expect(inside).ToHaveAttributeAsync("x", "0");
+        await Assertions.Expect(inside).ToHaveAttributeAsync("width", "7");
+        await Assertions.Expect(page.Locator("#rf-caption")).ToContainTextAsync("rows [1, 8], inside the image [1, 8]; columns [-1, 6], inside the image [0, 6]");
         Assert.NotNull(await page.Locator("#plot-size").GetAttributeAsync("points"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "network.png"), FullPage = true });
     }
