@@ -65,7 +65,7 @@ def build(code):
 
 
 def run(m, shape):
-    y = m(torch.zeros(*shape))
+    y = m(torch.zeros(tuple(shape)))  # a tuple, so a 0-d input is torch.zeros(())
     if isinstance(y, tuple):
         y = y[0]
     return list(y.shape)

@@ -56,9 +56,15 @@ internal sealed class Arguments(Signature signature, PyValue?[] values)
 
     public bool IsNone(string name) => Get(name) is PyNone;
 
+    /// <summary>An int as Python's <c>int()</c> sizes take it (a bool counts as 0 or 1: <c>torch.empty(8, 3, True)</c>).</summary>
     public long Int(string name) => AsInt(Get(name), name);
 
+    /// <summary>An int that reaches an ATen function, whose argument parser refuses a bool (<c>stride=True</c>).</summary>
+    public long StrictInt(string name) => AsInt(Get(name), name, strict: true);
+
     public long? OptionalInt(string name) => IsNone(name) ? null : Int(name);
+
+    public long? OptionalStrictInt(string name) => IsNone(name) ? null : StrictInt(name);
 
     public double Float(string name) => Get(name) switch
     {
@@ -68,30 +74,47 @@ internal sealed class Arguments(Signature signature, PyValue?[] values)
         var v => throw Wrong(name, "a number", v),
     };
 
-    /// <summary>Python truthiness for flags such as <c>bias</c> or <c>ceil_mode</c>.</summary>
+    /// <summary>
+    /// Python truthiness for flags the module tests with <c>if</c> (<c>bias</c>, <c>affine</c>, <c>inplace</c>). A bare
+    /// word (<c>bias=false</c>) is refused: PyTorch prints True/False, and Python would not know the name.
+    /// </summary>
     public bool Bool(string name) => Get(name) switch
     {
         PyBool b => b.Value,
         PyInt i => i.Value != 0,
         PyFloat f => f.Value != 0,
         PyNone => false,
+        PyStr { Bare: true } s => throw new CnnShapeException($"{Layer}: {name}={s.Value} is not a Python value; write {name}=True or {name}=False."),
         PyStr s => s.Value.Length > 0,
         PyTuple t => t.Items.Count > 0,
         _ => false,
     };
 
+    /// <summary>A flag that reaches an ATen function, whose argument parser takes only a bool (<c>ceil_mode=1</c> is refused).</summary>
+    public bool StrictBool(string name) => Get(name) switch
+    {
+        PyBool b => b.Value,
+        var v => throw new CnnShapeException($"{Layer}: argument '{name}' must be bool, not {v.TypeName} ({v.ToPython()}), as PyTorch's {Layer.ToLowerInvariant()} refuses it."),
+    };
+
     public string Str(string name) => Get(name) is PyStr s ? s.Value : throw Wrong(name, "a string", Get(name));
 
-    /// <summary>An int (repeated <paramref name="n"/> times) or a tuple of exactly <paramref name="n"/> ints — PyTorch's <c>_single/_pair/_triple</c>.</summary>
-    public long[] Ints(string name, int n)
+    /// <summary>
+    /// An int (repeated <paramref name="n"/> times) or a tuple of exactly <paramref name="n"/> ints — PyTorch's
+    /// <c>_single/_pair/_triple</c>. Where the value reaches an ATen function that expands a one-element list
+    /// (the pools' kernel/stride/padding/dilation, a convolution's stride/padding/dilation), <paramref name="single"/>
+    /// lets <c>(2,)</c> stand for every axis; <paramref name="strict"/> refuses a bool as ATen's parser does.
+    /// </summary>
+    public long[] Ints(string name, int n, bool strict = false, bool single = false)
     {
         var v = Get(name);
         if (v is PyTuple t)
         {
+            if (single && t.Items.Count == 1) return Enumerable.Repeat(AsInt(t.Items[0], name, strict: strict), n).ToArray();
             if (t.Items.Count != n) throw new CnnShapeException($"{Layer}: {name} must be an int or a tuple of {n} int{(n == 1 ? "" : "s")}, got {v.ToPython()} ({t.Items.Count} value{(t.Items.Count == 1 ? "" : "s")}).");
-            return t.Items.Select(x => AsInt(x, name)).ToArray();
+            return t.Items.Select(x => AsInt(x, name, strict: strict)).ToArray();
         }
-        long one = AsInt(v, name, $"an int or a tuple of {n} ints");
+        long one = AsInt(v, name, $"an int or a tuple of {n} ints", strict);
         return Enumerable.Repeat(one, n).ToArray();
     }
 
@@ -103,10 +126,10 @@ internal sealed class Arguments(Signature signature, PyValue?[] values)
         return [AsInt(v, name, "an int or a tuple of ints")];
     }
 
-    private long AsInt(PyValue v, string name, string? expected = null) => v switch
+    private long AsInt(PyValue v, string name, string? expected = null, bool strict = false) => v switch
     {
         PyInt i => i.Value,
-        PyBool b => b.Value ? 1 : 0,
+        PyBool b when !strict => b.Value ? 1 : 0,
         _ => throw Wrong(name, expected ?? "an int", v),
     };
 

@@ -51,7 +51,7 @@ public sealed class Convolution : Layer
         }
         // PyTorch's _ConvNd.__init__ rules, in its order.
         if (groups <= 0) throw new CnnShapeException($"{Type}: groups must be a positive integer, got {groups}.");
-        if (inChannels <= 0 || outChannels <= 0) throw new CnnShapeException($"{Type}: in_channels ({inChannels}) and out_channels ({outChannels}) must be positive.");
+        if (inChannels < 0 || outChannels < 0) throw new CnnShapeException($"{Type}: in_channels ({inChannels}) and out_channels ({outChannels}) cannot be negative.");
         if (inChannels % groups != 0) throw new CnnShapeException($"{Type}: in_channels must be divisible by groups, but {inChannels} is not divisible by {groups}.");
         if (outChannels % groups != 0) throw new CnnShapeException($"{Type}: out_channels must be divisible by groups, but {outChannels} is not divisible by {groups}.");
         if (paddingWord == "same" && stride.Any(s => s != 1)) throw new CnnShapeException($"{Type}: padding='same' is not supported for strided convolutions (stride={Ranks.Join(stride, ", ")}).");
@@ -109,6 +109,8 @@ public sealed class Convolution : Layer
         if (AnyAtMost(Dilation, 0)) throw new CnnShapeException($"{Type}: dilation should be greater than zero, but got {Ranks.Join(Dilation, ", ")}.");
         var layout = Layout.For(input, Spatial, Type);
         if (AnyAtMost(Kernel, 0)) throw new CnnShapeException($"{Type}: kernel size should be greater than zero, but got {Ranks.Join(Kernel, ", ")}.");
+        // check_shape_forward: the weight (out_channels, in_channels/groups, *kernel) needs at least one output channel
+        if (OutChannels == 0) throw new CnnShapeException($"{Type}: given groups={Groups}, expected weight to be at least 1 at dimension 0, but got weight of size [0, {InChannels / Groups}, {Ranks.Join(Kernel, ", ")}] instead (out_channels is 0).");
         long channels = input[layout.ChannelAxis];
         if (channels != InChannels)
         {
@@ -141,7 +143,8 @@ public sealed class Convolution : Layer
         }
 
         var dims = input.ToArray();
-        dims[layout.ChannelAxis] = OutChannels;
+        // an input with no channels gives an output with none (ATen's empty-convolution path), whatever out_channels is
+        dims[layout.ChannelAxis] = channels == 0 ? 0 : OutChannels;
         var steps = new AxisStep[Spatial];
         for (int i = 0; i < Spatial; i++)
         {
@@ -180,7 +183,7 @@ public sealed class TransposedConvolution : Layer
         Bias = bias;
         Dilation = dilation;
         if (groups <= 0) throw new CnnShapeException($"{Type}: groups must be a positive integer, got {groups}.");
-        if (inChannels <= 0 || outChannels <= 0) throw new CnnShapeException($"{Type}: in_channels ({inChannels}) and out_channels ({outChannels}) must be positive.");
+        if (inChannels < 0 || outChannels < 0) throw new CnnShapeException($"{Type}: in_channels ({inChannels}) and out_channels ({outChannels}) cannot be negative.");
         if (inChannels % groups != 0) throw new CnnShapeException($"{Type}: in_channels must be divisible by groups, but {inChannels} is not divisible by {groups}.");
         if (outChannels % groups != 0) throw new CnnShapeException($"{Type}: out_channels must be divisible by groups, but {outChannels} is not divisible by {groups}.");
         if (kernel.Any(k => k < 0)) throw new CnnShapeException($"{Type}: kernel_size cannot be negative ({Ranks.Join(kernel, ", ")}).");
@@ -261,11 +264,18 @@ public sealed class TransposedConvolution : Layer
         if (AnyAtMost(outputPadding, -1)) throw new CnnShapeException($"{Type}: negative output_padding is not supported (output_padding={Ranks.Join(outputPadding, ", ")}).");
         if (AnyAtMost(Dilation, 0)) throw new CnnShapeException($"{Type}: dilation should be greater than zero, but got {Ranks.Join(Dilation, ", ")}.");
         if (AnyAtMost(Kernel, 0)) throw new CnnShapeException($"{Type}: kernel size should be greater than zero, but got {Ranks.Join(Kernel, ", ")}.");
+        // the weight (in_channels, out_channels/groups, *kernel) needs at least one input channel
+        if (InChannels == 0) throw new CnnShapeException($"{Type}: given groups={Groups}, expected weight to be at least 1 at dimension 0, but got weight of size [0, {OutChannels / Groups}, {Ranks.Join(Kernel, ", ")}] instead (in_channels is 0).");
         long channels = input[layout.ChannelAxis];
         if (channels != InChannels)
         {
             throw new CnnShapeException($"{Type}: expected input {input} to have {InChannels} channels (in_channels), but got {channels} channels instead.",
                 mismatch: new Mismatch("in_channels", InChannels, channels, layout.ChannelAxis - input.Rank));
+        }
+        // an empty input is only allowed through an empty batch: not through an empty spatial axis
+        if (input.Numel() == 0 && (!layout.Batched || input[0] != 0))
+        {
+            throw new CnnShapeException($"{Type}: only zero batch or zero channel inputs are supported, but got input shape {input}.");
         }
         for (int i = 0; i < Spatial; i++)
         {

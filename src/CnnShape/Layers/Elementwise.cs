@@ -9,11 +9,13 @@ namespace CnnShape.Layers;
 public sealed class Elementwise : Layer
 {
     private readonly Action<Shape>? _check;
+    private readonly bool _trainingOnly;
 
-    internal Elementwise(string type, long parameters = 0, Action<Shape>? check = null) : base(type)
+    internal Elementwise(string type, long parameters = 0, Action<Shape>? check = null, bool trainingOnly = false) : base(type)
     {
         Params = parameters;
         _check = check;
+        _trainingOnly = trainingOnly;
     }
 
     /// <inheritdoc/>
@@ -25,6 +27,9 @@ public sealed class Elementwise : Layer
         _check?.Invoke(input);
         return new LayerResult(input, Params, 0, []);
     }
+
+    /// <inheritdoc/>
+    public override LayerResult ApplyInEval(Shape input) => _trainingOnly ? new LayerResult(input, Params, 0, []) : Apply(input);
 }
 
 /// <summary><c>GLU(dim=-1)</c>: splits a dimension in two halves and gates one with the other, halving it.</summary>

@@ -78,15 +78,15 @@ public static class LayerCatalog
         // Their printed forms show mode (and align_corners), which their constructors do not take; accept and check them.
         Add("UpsamplingNearest2d", [P("size", None), P("scale_factor", None), P("mode", S("nearest"))], a => BuildFixedUpsample(a, "UpsamplingNearest2d", "nearest", null));
         Add("UpsamplingBilinear2d", [P("size", None), P("scale_factor", None), P("mode", S("bilinear")), P("align_corners", B(true))], a => BuildFixedUpsample(a, "UpsamplingBilinear2d", "bilinear", true));
-        Add("PixelShuffle", [P("upscale_factor")], a => new PixelShuffle("PixelShuffle", a.Int("upscale_factor"), unshuffle: false));
-        Add("PixelUnshuffle", [P("downscale_factor")], a => new PixelShuffle("PixelUnshuffle", a.Int("downscale_factor"), unshuffle: true));
-        Add("ChannelShuffle", [P("groups")], a => new ChannelShuffle(a.Int("groups")));
+        Add("PixelShuffle", [P("upscale_factor")], a => new PixelShuffle("PixelShuffle", a.StrictInt("upscale_factor"), unshuffle: false));
+        Add("PixelUnshuffle", [P("downscale_factor")], a => new PixelShuffle("PixelUnshuffle", a.StrictInt("downscale_factor"), unshuffle: true));
+        Add("ChannelShuffle", [P("groups")], a => new ChannelShuffle(a.StrictInt("groups")));
 
-        Add("Flatten", [P("start_dim", I(1)), P("end_dim", I(-1))], a => new Flatten(a.Int("start_dim"), a.Int("end_dim")));
+        Add("Flatten", [P("start_dim", I(1)), P("end_dim", I(-1))], a => new Flatten(a.StrictInt("start_dim"), a.StrictInt("end_dim")));
         Add("Unflatten", [P("dim"), P("unflattened_size")], a =>
         {
             if (a.Get("unflattened_size") is not PyTuple) throw a.Wrong("unflattened_size", "a tuple or list of ints", a.Get("unflattened_size"));
-            return new Unflatten(a.Int("dim"), a.IntList("unflattened_size"));
+            return new Unflatten(a.StrictInt("dim"), a.IntList("unflattened_size"));
         });
         Add("Linear", [P("in_features"), P("out_features"), P("bias", B(true)), P("device", None), P("dtype", None)],
             a => new Linear(a.Int("in_features"), a.Int("out_features"), a.Bool("bias")));
@@ -99,7 +99,7 @@ public static class LayerCatalog
         }
 
         Add("GroupNorm", [P("num_groups"), P("num_channels"), P("eps", F(1e-5)), P("affine", B(true)), P("device", None), P("dtype", None)],
-            a => Normalization.Group(a.Int("num_groups"), a.Int("num_channels"), a.Bool("affine")));
+            a => Normalization.Group(a.StrictInt("num_groups"), a.Int("num_channels"), a.Bool("affine")));
         Add("LayerNorm", [P("normalized_shape"), P("eps", F(1e-5)), P("elementwise_affine", B(true)), P("bias", B(true)), P("device", None), P("dtype", None)],
             a => Normalization.Layer(a.IntList("normalized_shape"), a.Bool("elementwise_affine"), a.Bool("bias")));
         Add("LocalResponseNorm", [P("size"), P("alpha", F(1e-4)), P("beta", F(0.75)), P("k", F(1.0))], a => Normalization.LocalResponse(a.Int("size")));
@@ -116,7 +116,15 @@ public static class LayerCatalog
         }
         Add("LeakyReLU", [P("negative_slope", F(0.01)), P("inplace", B(false))], _ => new Elementwise("LeakyReLU"));
         Add("ELU", [P("alpha", F(1.0)), P("inplace", B(false))], _ => new Elementwise("ELU"));
-        Add("CELU", [P("alpha", F(1.0)), P("inplace", B(false))], _ => new Elementwise("CELU"));
+        Add("CELU", [P("alpha", F(1.0)), P("inplace", B(false))], a =>
+        {
+            double alpha = a.Float("alpha");
+            return new Elementwise("CELU", check: _ =>
+            {
+                // F.celu divides by alpha when it runs
+                if (alpha == 0) throw new CnnShapeException("CELU: alpha cannot be 0 for CELU (ZeroDivisionError when it runs).");
+            });
+        });
         Add("GELU", [P("approximate", S("none"))], a =>
         {
             string approximate = a.Str("approximate");
@@ -148,14 +156,23 @@ public static class LayerCatalog
             a.Float("value");
             return new Elementwise("Threshold");
         });
-        Add("RReLU", [P("lower", F(1.0 / 8)), P("upper", F(1.0 / 3)), P("inplace", B(false))], _ => new Elementwise("RReLU"));
+        Add("RReLU", [P("lower", F(1.0 / 8)), P("upper", F(1.0 / 3)), P("inplace", B(false))], a =>
+        {
+            double lower = a.Float("lower"), upper = a.Float("upper");
+            // in training RReLU samples slopes from U(lower, upper) (rrelu_with_noise), which needs lower ≤ upper;
+            // in evaluation it uses (lower + upper)/2 and checks nothing
+            return new Elementwise("RReLU", check: _ =>
+            {
+                if (lower > upper) throw new CnnShapeException($"RReLU: lower bound ({lower}) should be less than or equal to the upper bound ({upper}) when training.");
+            }, trainingOnly: true);
+        });
         Add("PReLU", [P("num_parameters", I(1)), P("init", F(0.25)), P("device", None), P("dtype", None)], a => BuildPrelu(a.Int("num_parameters")));
         foreach (var name in new[] { "Softmax", "LogSoftmax", "Softmin" })
         {
             string type = name;
             Add(name, [P("dim", None)], a =>
             {
-                long? dim = a.OptionalInt("dim");
+                long? dim = a.OptionalStrictInt("dim");
                 return new Elementwise(type, check: input =>
                 {
                     if (dim is long d) Dims.Wrap(d, input.Rank, type, "dim");
@@ -166,7 +183,7 @@ public static class LayerCatalog
         {
             if (input.Rank is not (3 or 4)) throw new CnnShapeException($"Softmax2d: expected a 3-D or 4-D input, got {input.Rank}-D {input}.");
         }));
-        Add("GLU", [P("dim", I(-1))], a => new Glu(a.Int("dim")));
+        Add("GLU", [P("dim", I(-1))], a => new Glu(a.StrictInt("dim")));
         return e;
     }
 
@@ -176,8 +193,9 @@ public static class LayerCatalog
         long inChannels = a.Int("in_channels");
         long outChannels = a.Int("out_channels");
         var kernel = a.Ints("kernel_size", n);
-        var stride = a.Ints("stride", n);
-        var dilation = a.Ints("dilation", n);
+        // stride, padding and dilation reach F.conv*d, which refuses a bool and expands a one-element tuple
+        var stride = a.Ints("stride", n, strict: true, single: true);
+        var dilation = a.Ints("dilation", n, strict: true, single: true);
         string modeText = a.Str("padding_mode");
         var mode = modeText switch
         {
@@ -207,10 +225,10 @@ public static class LayerCatalog
         }
         else
         {
-            before = a.Ints("padding", n);
+            before = a.Ints("padding", n, strict: true, single: true);
             after = (long[])before.Clone();
         }
-        return new Convolution(n, inChannels, outChannels, kernel, stride, before, after, dilation, a.Int("groups"), a.Bool("bias"), mode, word);
+        return new Convolution(n, inChannels, outChannels, kernel, stride, before, after, dilation, a.StrictInt("groups"), a.Bool("bias"), mode, word);
     }
 
     private static Layer BuildTransposed(Arguments a, int n)
@@ -219,8 +237,9 @@ public static class LayerCatalog
         string mode = a.Str("padding_mode");
         if (mode != "zeros") throw new CnnShapeException($"{type}: only padding_mode='zeros' is supported for {type}, got '{mode}'.");
         if (a.Get("padding") is PyStr) throw new CnnShapeException($"{type}: padding must be an int or a tuple of {n} ints; {type} has no 'same'/'valid' padding.");
-        return new TransposedConvolution(n, a.Int("in_channels"), a.Int("out_channels"), a.Ints("kernel_size", n), a.Ints("stride", n), a.Ints("padding", n),
-            a.Ints("output_padding", n), a.Int("groups"), a.Bool("bias"), a.Ints("dilation", n));
+        return new TransposedConvolution(n, a.Int("in_channels"), a.Int("out_channels"), a.Ints("kernel_size", n),
+            a.Ints("stride", n, strict: true, single: true), a.Ints("padding", n, strict: true, single: true),
+            a.Ints("output_padding", n, strict: true, single: true), a.StrictInt("groups"), a.Bool("bias"), a.Ints("dilation", n, strict: true, single: true));
     }
 
     private static Layer BuildPooling(Arguments a, string type, PoolKind kind, int n)
@@ -235,13 +254,17 @@ public static class LayerCatalog
                 throw new CnnShapeException($"{type}: kernel_size must be a plain int for LPPool1d (lp_pool1d multiplies by it), got {a.Get("kernel_size").ToPython()}.");
             }
         }
-        var kernel = a.Ints("kernel_size", n);
+        // every window argument reaches F.*_pool*d, which refuses a bool, expands a one-element tuple, and takes ceil_mode
+        // and count_include_pad only as bools (ceil_mode=1 is refused)
+        var kernel = a.Ints("kernel_size", n, strict: true, single: true);
         var strideValue = a.Get("stride");
-        var stride = strideValue is PyNone || strideValue is PyTuple { Items.Count: 0 } ? (long[])kernel.Clone() : a.Ints("stride", n);
-        var padding = kind == PoolKind.Power ? new long[n] : a.Ints("padding", n);
-        var dilation = kind == PoolKind.Max ? a.Ints("dilation", n) : Enumerable.Repeat(1L, n).ToArray();
-        long? divisor = kind == PoolKind.Average && n > 1 ? a.OptionalInt("divisor_override") : null;
-        return new Pooling(type, kind, n, kernel, stride, padding, dilation, a.Bool("ceil_mode"), divisor);
+        var stride = strideValue is PyNone || strideValue is PyTuple { Items.Count: 0 } ? (long[])kernel.Clone() : a.Ints("stride", n, strict: true, single: true);
+        var padding = kind == PoolKind.Power ? new long[n] : a.Ints("padding", n, strict: true, single: true);
+        var dilation = kind == PoolKind.Max ? a.Ints("dilation", n, strict: true, single: true) : Enumerable.Repeat(1L, n).ToArray();
+        long? divisor = kind == PoolKind.Average && n > 1 ? a.OptionalStrictInt("divisor_override") : null;
+        if (kind == PoolKind.Average) a.StrictBool("count_include_pad");
+        if (kind == PoolKind.Max) a.Bool("return_indices");
+        return new Pooling(type, kind, n, kernel, stride, padding, dilation, a.StrictBool("ceil_mode"), divisor);
     }
 
     private static Layer BuildAdaptive(Arguments a, string type, int n, bool max)
@@ -259,7 +282,7 @@ public static class LayerCatalog
             }).ToArray();
         }
         else if (value is PyInt i) sizes = Enumerable.Repeat<long?>(i.Value, n).ToArray();
-        else if (value is PyNone && n > 1) sizes = new long?[n];
+        // a plain None is refused (PyTorch takes len() of it, or its parser refuses it); None inside a tuple keeps a size
         else throw a.Wrong("output_size", $"an int or a tuple of {n}", value);
         return new AdaptivePooling(type, n, sizes, max);
     }
@@ -290,7 +313,12 @@ public static class LayerCatalog
             scaleTuple = true;
             scale = sc.Items.Select(x => x switch { PyFloat f => f.Value, PyInt i => i.Value, _ => throw a.Wrong("scale_factor", "numbers", x) }).ToArray();
         }
-        else if (scaleValue is not PyNone) scale = [a.Float("scale_factor")];
+        else if (scaleValue is not PyNone)
+        {
+            // nn.Upsample keeps float(scale_factor) if scale_factor else None: a zero scale counts as not given
+            double value = a.Float("scale_factor");
+            if (value != 0) scale = [value];
+        }
         return new Upsample(type, size, scale, sizeTuple, scaleTuple, mode, alignCorners, recompute);
     }
 
@@ -305,7 +333,8 @@ public static class LayerCatalog
         if (p < 0 || p > 1 || double.IsNaN(p)) throw new CnnShapeException($"{type}: dropout probability has to be between 0 and 1, but got {p}.");
         return new Elementwise(type, check: input =>
         {
-            bool active = p > 0 && input.Numel() > 0;
+            // ATen feature_dropout returns at once for p = 0, p = 1 (zeroes) or an empty input, before its rank check
+            bool active = p > 0 && p < 1 && input.Numel() > 0;
             switch (type)
             {
                 case "Dropout1d" when input.Rank is not (2 or 3):
@@ -325,8 +354,13 @@ public static class LayerCatalog
         {
             if (count == 1) return;
             if (input.Rank == 0) throw new CnnShapeException("PReLU: a 0-d input is not allowed when num_parameters > 1.");
-            long channels = input.Rank >= 2 ? input[1] : input[0];
-            if (channels != count) throw new CnnShapeException($"PReLU: mismatch of parameter numbers and input channel size: num_parameters = {count}, but the channel size (dim {(input.Rank >= 2 ? 1 : 0)} of {input}) is {channels}.");
+            // ATen prelu: the channel size is dim 1, or 1 for a 1-D input
+            long channels = input.Rank >= 2 ? input[1] : 1;
+            if (channels != count)
+            {
+                throw new CnnShapeException($"PReLU: mismatch of parameter numbers and input channel size: num_parameters = {count}, but the channel size ({(input.Rank >= 2 ? $"dim 1 of {input}" : $"a 1-D input has 1")}) is {channels}.",
+                    mismatch: new Mismatch("num_parameters", count, channels, input.Rank >= 2 ? 1 : 0));
+            }
         });
     }
 }

@@ -165,6 +165,8 @@ public sealed class PixelShuffle : Layer
             // (…, C, H·r, W·r) → (…, C·r², H, W)
             if (input[h] % Factor != 0) throw new CnnShapeException($"{Type}: the height ({input[h]}) must be divisible by downscale_factor ({Factor}).");
             if (input[w] % Factor != 0) throw new CnnShapeException($"{Type}: the width ({input[w]}) must be divisible by downscale_factor ({Factor}).");
+            // ATen pixel_unshuffle returns an empty input unchanged (self.clone()), after the checks
+            if (input.Numel() == 0) return new LayerResult(input, 0, 0, []);
             dims[c] = Checked.Mul(input[c], r2, "the output channels");
             dims[h] = input[h] / Factor;
             dims[w] = input[w] / Factor;
@@ -173,8 +175,13 @@ public sealed class PixelShuffle : Layer
         return new LayerResult(Shape.Own(dims), 0, 0, steps);
     }
 
-    internal override Geometry GeometryFor(Shape input, Shape output) =>
-        new ResampleGeometry(input.Dims[^2..].ToArray(), output.Dims[^2..].ToArray(), Adaptive: false);
+    /// <summary>
+    /// PixelShuffle: output unit o of an axis comes from input ⌊o/r⌋ (an upsampling by r). PixelUnshuffle: output unit o
+    /// gathers the r-wide block [o·r, o·r + r − 1] into channels — a window of kernel r and stride r.
+    /// </summary>
+    internal override Geometry GeometryFor(Shape input, Shape output) => Unshuffle
+        ? new WindowGeometry([Factor, Factor], [Factor, Factor], [0, 0], [1, 1])
+        : new ResampleGeometry(input.Dims[^2..].ToArray(), output.Dims[^2..].ToArray(), Adaptive: false);
 }
 
 /// <summary><c>ChannelShuffle(groups)</c>: reorders the channels (dimension 1) in groups; the shape is kept.</summary>

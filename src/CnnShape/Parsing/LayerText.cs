@@ -20,13 +20,15 @@ public static class LayerText
     {
         private int _pos;
         private int _depth;
+        private (string Word, int At)? _bare;
 
         public LayerCall ReadCall()
         {
             SkipSpace();
             if (_pos >= text.Length) throw Error("the text is empty; write a layer such as nn.Conv2d(3, 64, 3, padding=1)");
-            string name = ReadDottedName("a layer name such as Conv2d");
-            name = StripModulePrefix(name);
+            string written = ReadDottedName("a layer name such as Conv2d");
+            string name = StripModulePrefix(written);
+            bool code = written != name;
             SkipSpace();
             var positional = new List<PyValue>();
             var keywords = new List<KeyValuePair<string, PyValue>>();
@@ -76,6 +78,9 @@ public static class LayerText
             }
             SkipSpace();
             if (_pos < text.Length) throw Error($"unexpected text after the closing ')': '{Rest()}'");
+            // With nn. / torch.nn. the text is Python code, where a bare word is a name Python does not know; only
+            // PyTorch's printed form (no prefix) writes strings without quotes.
+            if (code && _bare is { } bare) throw Error($"'{bare.Word}' is not defined in Python: quote it ('{bare.Word}'), or write the layer as print(model) shows it, without nn.", bare.At);
             return new LayerCall(name, positional, keywords, text);
         }
 
@@ -135,15 +140,27 @@ public static class LayerText
             if (char.IsDigit(c) || c == '-' || c == '+' || c == '.') return ReadNumber();
             if (IsNameStart(c))
             {
+                int at = _pos;
                 string word = ReadBareWord();
-                return word switch
+                if (word == "torch.Size" && Peek() == '(')
                 {
-                    "True" => new PyBool(true),
-                    "False" => new PyBool(false),
-                    "None" => PyNone.Instance,
-                    "inf" => new PyFloat(double.PositiveInfinity),
-                    _ => new PyStr(word),
-                };
+                    // torch.Size([16, 5, 5]) is a tuple of ints
+                    _pos++;
+                    var inner = ReadValue();
+                    SkipSpace();
+                    Expect(')');
+                    if (inner is not PyTuple { } list || list.Items.Any(x => x is not PyInt)) throw Error("torch.Size(...) takes a list of ints", at);
+                    return new PyTuple(list.Items, IsList: false);
+                }
+                switch (word)
+                {
+                    case "True": return new PyBool(true);
+                    case "False": return new PyBool(false);
+                    case "None": return PyNone.Instance;
+                    case "inf": return new PyFloat(double.PositiveInfinity);
+                }
+                if (!word.StartsWith("torch.", StringComparison.Ordinal)) _bare ??= (word, at);
+                return new PyStr(word, Bare: true);
             }
             throw Error(c == '\0' ? "a value was expected but the text ended" : $"a value was expected but found '{c}'");
         }

@@ -51,8 +51,8 @@ public sealed record PyNone : PyValue
     public override string TypeName => "NoneType";
 }
 
-/// <summary>A string: quoted in code, bare in PyTorch's printed form (<c>mode=nearest</c>).</summary>
-public sealed record PyStr(string Value) : PyValue
+/// <summary>A string: quoted in code, bare in PyTorch's printed form (<c>mode=nearest</c>), which <paramref name="Bare"/> tells.</summary>
+public sealed record PyStr(string Value, bool Bare = false) : PyValue
 {
     /// <inheritdoc/>
     public override string ToPython() => "'" + Value + "'";
