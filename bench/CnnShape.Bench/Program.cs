@@ -17,7 +17,7 @@ public class HotPaths
     private const string Text = "nn.Conv2d(64, 128, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)";
     private readonly Layer _conv = LayerEngine.Build(Text);
     private readonly Shape _input = Shape.Of(8, 64, 56, 56);
-    private readonly AxisField _field = new(35, 8, new Fraction(-17, 1));
+    private readonly AxisField _field = AxisField.Uniform(-17, 35, 8);
     private readonly byte[] _onnx = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "resnet18_224.onnx"));
 
     [Benchmark]

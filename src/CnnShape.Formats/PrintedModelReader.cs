@@ -74,6 +74,12 @@ public static class PrintedModelReader
                 continue;
             }
             var frame = stack.Peek();
+            if (body.EndsWith("()", StringComparison.Ordinal) && SequentialContainers.Contains(body[..^2].Trim()))
+            {
+                // an empty container prints on one line, `Sequential()`: it runs nothing
+                AddRepeated(frame.Children, key, first, last, repeat, name => new ContainerChild(name, [], place));
+                continue;
+            }
             int column = lines[i].IndexOf(body, StringComparison.Ordinal) + 1;
             AddRepeated(frame.Children, key, first, last, repeat, name => new LeafChild(name, body, place, column));
         }

@@ -52,6 +52,6 @@ public sealed class AdaptivePooling : Layer
     internal override Geometry GeometryFor(Shape input, Shape output)
     {
         var layout = Layout.For(input, Spatial, Type);
-        return new ResampleGeometry(input.Dims[layout.FirstSpatial..].ToArray(), output.Dims[layout.FirstSpatial..].ToArray(), Adaptive: true);
+        return new ResampleGeometry(input.Dims[layout.FirstSpatial..].ToArray(), output.Dims[layout.FirstSpatial..].ToArray(), ReceptiveFields.Sampling.Area);
     }
 }

@@ -68,8 +68,9 @@ internal sealed record WindowGeometry(long[] Kernel, long[] Stride, long[] PadBe
 /// <summary>A transposed window per axis (a convolution run backwards).</summary>
 internal sealed record TransposedGeometry(long[] Kernel, long[] Stride, long[] Padding, long[] Dilation) : Geometry;
 
-/// <summary>Output unit i of each axis covers input positions by a scale (upsampling, adaptive pooling).</summary>
-internal sealed record ResampleGeometry(long[] InSize, long[] OutSize, bool Adaptive) : Geometry;
+/// <summary>Output unit i of each axis reads input positions by a sampling rule (upsampling, PixelShuffle, adaptive pooling).</summary>
+/// <remarks><c>Scales</c>: the scale factor per axis when the layer was given one (PyTorch then samples with 1/scale_factor).</remarks>
+internal sealed record ResampleGeometry(long[] InSize, long[] OutSize, ReceptiveFields.Sampling Rule, double[]? Scales = null) : Geometry;
 
 /// <summary>The layer mixes every position of every axis (global pooling to 1, flatten then linear).</summary>
 internal sealed record GlobalGeometry : Geometry;

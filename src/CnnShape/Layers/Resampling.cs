@@ -124,7 +124,14 @@ public sealed class Upsample : Layer
     };
 
     internal override Geometry GeometryFor(Shape input, Shape output) =>
-        new ResampleGeometry(input.Dims[2..].ToArray(), output.Dims[2..].ToArray(), Adaptive: Mode == "area");
+        new ResampleGeometry(input.Dims[2..].ToArray(), output.Dims[2..].ToArray(), Mode switch
+        {
+            "area" => ReceptiveFields.Sampling.Area,
+            "nearest-exact" => ReceptiveFields.Sampling.NearestExact,
+            "linear" or "bilinear" or "trilinear" => AlignCorners == true ? ReceptiveFields.Sampling.LinearAlignCorners : ReceptiveFields.Sampling.Linear,
+            "bicubic" => AlignCorners == true ? ReceptiveFields.Sampling.CubicAlignCorners : ReceptiveFields.Sampling.Cubic,
+            _ => ReceptiveFields.Sampling.Nearest,
+        }, Scale is null || RecomputeScaleFactor ? null : Enumerable.Range(0, input.Rank - 2).Select(i => ScaleIsTuple ? Scale[i] : Scale[0]).ToArray());
 }
 
 /// <summary><c>PixelShuffle</c> / <c>PixelUnshuffle</c>: trade channels for space by a factor r.</summary>
@@ -181,7 +188,7 @@ public sealed class PixelShuffle : Layer
     /// </summary>
     internal override Geometry GeometryFor(Shape input, Shape output) => Unshuffle
         ? new WindowGeometry([Factor, Factor], [Factor, Factor], [0, 0], [1, 1])
-        : new ResampleGeometry(input.Dims[^2..].ToArray(), output.Dims[^2..].ToArray(), Adaptive: false);
+        : new ResampleGeometry(input.Dims[^2..].ToArray(), output.Dims[^2..].ToArray(), ReceptiveFields.Sampling.Nearest);
 }
 
 /// <summary><c>ChannelShuffle(groups)</c>: reorders the channels (dimension 1) in groups; the shape is kept.</summary>

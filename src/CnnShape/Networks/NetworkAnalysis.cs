@@ -91,7 +91,7 @@ public static class NetworkAnalyzer
         var order = Order(network);
         var tensors = new Dictionary<string, (Shape Shape, ReceptiveField Field)>(StringComparer.Ordinal);
         int spatial = Math.Max(0, shape.Rank - 2);
-        var inputField = spatial > 0 ? ReceptiveField.Spatial(Enumerable.Repeat(AxisField.Identity, spatial).ToArray()) : ReceptiveField.None;
+        var inputField = spatial > 0 ? ReceptiveField.Spatial(Enumerable.Range(0, spatial).Select(a => AxisField.Input(shape[2 + a])).ToArray()) : ReceptiveField.None;
         tensors[network.InputName] = (shape, inputField);
         var rows = new List<LayerRow>(order.Count);
         var warnings = new List<string>();
@@ -124,6 +124,7 @@ public static class NetworkAnalyzer
                     default:
                         throw new InvalidOperationException(node.GetType().Name);
                 }
+                field = FieldPropagation.WithExtents(field, TensorInfo.DimsOf(output));
                 tensors[node.Name] = (output, field);
                 rows.Add(new LayerRow(node.Name, type, TensorInfo.DimsOf(output), parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Line = node.Place.Line });
             }

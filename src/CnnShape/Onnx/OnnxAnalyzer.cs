@@ -46,7 +46,7 @@ public static class OnnxAnalyzer
                 Type = 1,
                 // inputs after the first hold weights when the model was exported without its parameters
                 IsConstant = index > 0,
-                Field = index == 0 && spatial > 0 ? ReceptiveField.Spatial(Enumerable.Repeat(AxisField.Identity, spatial).ToArray()) : ReceptiveField.None,
+                Field = index == 0 && spatial > 0 ? ReceptiveField.Spatial(dims[2..].Select(d => d.IsKnown ? AxisField.Input(d.Value) : AxisField.Identity).ToArray()) : ReceptiveField.None,
             };
             first ??= dims;
         }
@@ -104,6 +104,10 @@ public static class OnnxAnalyzer
                 foreach (var o in node.Outputs) if (o.Length > 0) values[o] = OnnxValue.Unknown();
                 rows.Add(new LayerRow(name, node.OpType, null, 0, 0, 0, ReceptiveField.None) { Tensor = node.Outputs[0] });
                 continue;
+            }
+            for (int i = 0; i < outs.Length; i++)
+            {
+                if (outs[i].Field is SpatialField) outs[i] = outs[i].WithField(FieldPropagation.WithExtents(outs[i].Field, outs[i].Shape));
             }
             for (int i = 0; i < node.Outputs.Count; i++)
             {

@@ -40,6 +40,9 @@ internal sealed class OnnxValue
     /// <summary>The same value, marked as computed from constants only.</summary>
     public OnnxValue AsConstant() => new() { Shape = Shape, Ints = Ints, Floats = Floats, Type = Type, Field = Field, IsConstant = true };
 
+    /// <summary>The same value with another receptive field.</summary>
+    public OnnxValue WithField(ReceptiveField field) => new() { Shape = Shape, Ints = Ints, Floats = Floats, Type = Type, Field = field, IsConstant = IsConstant };
+
     /// <summary>A copy with another shape (contents dropped unless given).</summary>
     public OnnxValue WithShape(Dim[] shape, ReceptiveField? field = null) => new() { Shape = shape, Type = Type, Field = field ?? Field };
 }

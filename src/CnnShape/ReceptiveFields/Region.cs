@@ -13,17 +13,18 @@ public sealed record AxisRegion(Fraction First, Fraction Last, long? InsideFirst
 
 /// <summary>
 /// Which input pixels a unit sees: the one function the table, <c>--unit</c>, the tests and the web page use.
-/// Unit i's field spans <c>[start + i·jump, start + i·jump + size − 1]</c>; the pixels inside the image are the whole
-/// coordinates of that interval within <c>[0, in − 1]</c>.
+/// Unit i's field spans <c>[First(i), Last(i)]</c> (<c>[start + i·jump, start + i·jump + size − 1]</c> when every unit's
+/// field has the same size); the pixels it really sees are those inside the image that reach the tensor at all.
 /// </summary>
 public static class Region
 {
     /// <summary>The region of unit <paramref name="unit"/> along an axis whose input has <paramref name="inputSize"/> pixels.</summary>
     public static AxisRegion Of(AxisField field, long unit, long inputSize)
     {
-        var first = field.Start + field.Jump * unit;
-        var last = first + field.Size - 1;
-        long lo = Math.Max(0, first.Ceiling()), hi = Math.Min(inputSize - 1, last.Floor());
+        long first = field.First(unit), last = field.Last(unit);
+        // the pixels really seen: through real units only (not padding), clipped to the image
+        if (field.Seen(unit) is not { } seen) return new AxisRegion(first, last, null, null);
+        long lo = Math.Max(0, seen.First), hi = Math.Min(inputSize - 1, seen.Last);
         return lo <= hi ? new AxisRegion(first, last, lo, hi) : new AxisRegion(first, last, null, null);
     }
 }

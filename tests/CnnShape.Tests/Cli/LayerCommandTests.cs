@@ -92,7 +92,8 @@ public class LayerCommandTests
     [Fact]
     public void Batch_answers_every_line_in_order_and_a_bad_line_gets_its_own_error()
     {
-        var file = Path.GetTempFileName();
+        using var files = new TempFiles();
+        var file = Path.Combine(files.Folder, "batch.jsonl");
         File.WriteAllLines(file,
         [
             "{\"layer\": \"nn.Conv2d(3, 8, 3)\", \"input\": [1, 3, 8, 8], \"note\": \"ignored\"}",
@@ -117,7 +118,8 @@ public class LayerCommandTests
     [Fact]
     public void Batch_files_with_a_byte_order_mark_and_crlf_line_ends_are_read()
     {
-        var file = Path.GetTempFileName();
+        using var files = new TempFiles();
+        var file = Path.Combine(files.Folder, "batch.jsonl");
         File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("{\"layer\": \"ReLU()\", \"input\": [2, 3]}\r\n{\"layer\": \"Flatten()\", \"input\": [2, 3, 4]}\r\n")]);
 
         var r = CliRunner.Run("layer", "--batch", file);

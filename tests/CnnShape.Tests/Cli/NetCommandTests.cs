@@ -2,15 +2,13 @@ using System.Text.Json;
 
 namespace CnnShape.Tests.Cli;
 
-public class NetCommandTests
+public sealed class NetCommandTests : IDisposable
 {
-    private static string Write(string name, string text)
-    {
-        var dir = Directory.CreateTempSubdirectory("cnnshape-net");
-        var path = Path.Combine(dir.FullName, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private string Write(string name, string text) => _files.Write(name, text);
 
     private const string Residual = """
         # a residual block
@@ -135,12 +133,18 @@ public class LayerLineNameTests
     }
 }
 
-public class EvalModeTests
+public sealed class EvalModeTests : IDisposable
 {
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private string Write(string name, string text) => _files.Write(name, text);
+
     [Fact]
     public void Batch_norm_on_one_value_per_channel_is_refused_in_training_mode_and_fine_in_eval_mode()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("cnnshape-eval").FullName, "head.txt");
+        var path = Path.Combine(_files.Folder, "head.txt");
         File.WriteAllText(path, "input: 1x8x4x4\nFlatten()\nLinear(128, 16)\nBatchNorm1d(16)\nReLU()\n");
 
         var training = CliRunner.Run("net", path);
@@ -150,5 +154,55 @@ public class EvalModeTests
         Assert.Contains("expected more than 1 value per channel when training", training.Stderr);
         Assert.Equal(0, eval.ExitCode);
         Assert.Contains("\"output\":[1,16]", eval.Stdout);
+    }
+
+    [Fact]
+    public void An_empty_printed_Sequential_child_runs_nothing()
+    {
+        var r = CliRunner.Run("net", Write("model.txt", "Sequential(\n  (0): Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))\n  (1): Sequential()\n  (2): ReLU()\n)\n"), "--input", "1x3x8x8", "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        var root = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(["0", "2"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public void A_unit_made_by_padding_after_a_crop_sees_no_input_pixel()
+    {
+        var path = Write("crop.yaml", "input: 1x1x10x10\nlayers:\n  - crop: ZeroPad2d(-2)\n  - pad: ZeroPad2d(2)\n");
+
+        var padding = CliRunner.Run("net", path, "--unit", "0,0");
+        var image = CliRunner.Run("net", path, "--unit", "2,7");
+
+        Assert.Contains("axis 0: input [0, 0] unclipped; nothing inside the image", padding.Stdout);
+        Assert.Contains("axis 0: input [2, 2] unclipped; [2, 2] inside the image", image.Stdout);
+        Assert.Contains("axis 1: input [7, 7] unclipped; [7, 7] inside the image", image.Stdout);
+    }
+
+    [Fact]
+    public void A_directory_a_binary_file_and_control_bytes_are_refused_clearly()
+    {
+        var folder = CliRunner.Run("net", _files.Folder);
+        var binary = CliRunner.Run("net", _files.Write("weights.bin", [0x01, 0x00, 0x02, 0xff]));
+        var escape = CliRunner.Run("net", Write("bad.txt", "Conv2dd\u001b[2J(3, 8, 3)\n"), "--input", "1x3x8x8");
+
+        Assert.Equal(2, folder.ExitCode);
+        Assert.Contains("is a directory", folder.Stderr);
+        Assert.Equal(2, binary.ExitCode);
+        Assert.Contains("binary data", binary.Stderr);
+        Assert.Equal(2, escape.ExitCode);
+        Assert.DoesNotContain("\u001b", escape.Stderr);
+        Assert.Contains("\\u001b", escape.Stderr);
+    }
+
+    [Fact]
+    public void Onnx_is_recognised_by_its_bytes_whatever_the_file_is_called()
+    {
+        var bytes = File.ReadAllBytes(OracleCases.PathOf(Path.Combine("onnx", "alexnet_224.onnx")));
+
+        var r = CliRunner.Run("net", _files.Write("model.bin", bytes), "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal([1, 1000], JsonDocument.Parse(r.Stdout).RootElement.GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
     }
 }

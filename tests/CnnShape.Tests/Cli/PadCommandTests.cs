@@ -52,7 +52,8 @@ public class PadCommandTests
     [Fact]
     public void Batch_answers_each_line()
     {
-        var file = Path.GetTempFileName();
+        using var files = new TempFiles();
+        var file = Path.Combine(files.Folder, "batch.jsonl");
         File.WriteAllLines(file,
         [
             "{\"input\": 32, \"output\": 16, \"kernel\": 3, \"stride\": 2, \"dilation\": 1, \"transposed\": false}",

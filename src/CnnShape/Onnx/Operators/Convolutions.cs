@@ -201,9 +201,11 @@ internal static class Fields
         for (int i = 0; i < k.Length; i++)
         {
             if (i + offset < 0) continue;
-            axes[i + offset] = transposed
+            var next = transposed
                 ? FieldPropagation.Transposed(axes[i + offset], k[i], s[i], padBegin[i], d[i])
                 : FieldPropagation.Window(axes[i + offset], k[i], s[i], padBegin[i], d[i]);
+            if (next is null) return ReceptiveField.None;
+            axes[i + offset] = next;
         }
         return ReceptiveField.Spatial(axes);
     }

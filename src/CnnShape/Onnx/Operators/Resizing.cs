@@ -82,15 +82,33 @@ internal static class Resizing
         {
             if (d.IsKnown && d.Value < 0) throw c.Refuse($"the output {OpContext.Text(shape)} has a negative size.");
         }
-        string mode = c.Str("mode", "nearest");
-        int taps = mode is "linear" or "bilinear" ? 2 : mode == "cubic" ? 4 : 1;
-        return [new OnnxValue { Shape = shape, Type = x.Type, Field = ResampleField(x.Field, xs, shape, taps) }];
+        return [new OnnxValue { Shape = shape, Type = x.Type, Field = ResampleField(x.Field, xs, shape, Rule(c)) }];
     }
 
     private static bool IsEmpty(OnnxValue v) => v.Shape is { Length: 1 } s && s[0].IsKnown && s[0].Value == 0;
 
-    /// <summary>Upsampling's field (<see cref="FieldPropagation.Nearest"/>) when the spatial sizes are known.</summary>
-    internal static ReceptiveField ResampleField(ReceptiveField field, Dim[] before, Dim[] after, int taps)
+    /// <summary>
+    /// Which source positions a Resize/Upsample output reads (<see cref="Sampling"/>): the mode with its
+    /// coordinate_transformation_mode (default half_pixel) and, for nearest, nearest_mode (default round_prefer_floor).
+    /// Upsample (opsets 7–9) is asymmetric with floor.
+    /// </summary>
+    private static Sampling Rule(OpContext c)
+    {
+        string mode = c.Str("mode", "nearest");
+        string transform = c.Op == "Upsample" || c.Opset < 11 ? "asymmetric" : c.Str("coordinate_transformation_mode", "half_pixel");
+        string rounding = c.Op == "Upsample" || c.Opset < 11 ? "floor" : c.Str("nearest_mode", "round_prefer_floor");
+        return mode switch
+        {
+            "linear" or "bilinear" => transform switch { "asymmetric" => Sampling.LinearAsymmetric, "align_corners" => Sampling.LinearAlignCorners, _ => Sampling.Linear },
+            "cubic" => transform switch { "asymmetric" => Sampling.CubicAsymmetric, "align_corners" => Sampling.CubicAlignCorners, _ => Sampling.Cubic },
+            _ => transform == "asymmetric" && rounding == "floor" ? Sampling.Nearest
+                : transform is "half_pixel" or "pytorch_half_pixel" && rounding == "round_prefer_floor" ? Sampling.NearestRoundPreferFloor
+                : Sampling.Nearest,
+        };
+    }
+
+    /// <summary>Resampling's field (<see cref="FieldPropagation.Resample"/>) when the spatial sizes are known.</summary>
+    internal static ReceptiveField ResampleField(ReceptiveField field, Dim[] before, Dim[] after, Sampling rule)
     {
         if (field is not SpatialField sf) return field;
         int n = sf.Axes.Length;
@@ -98,9 +116,11 @@ internal static class Resizing
         for (int i = 0; i < n; i++)
         {
             Dim a = before[^n..][i], b = after[^n..][i];
-            if (a == b && taps == 1) continue;
+            if (a == b && rule is Sampling.Nearest or Sampling.NearestExact) continue;
             if (!a.IsKnown || !b.IsKnown) return ReceptiveField.None;
-            axes[i] = FieldPropagation.Nearest(axes[i], a.Value, b.Value, taps);
+            var next = FieldPropagation.Resample(axes[i], a.Value, b.Value, rule);
+            if (next is null) return ReceptiveField.None;
+            axes[i] = next;
         }
         return ReceptiveField.Spatial(axes);
     }
