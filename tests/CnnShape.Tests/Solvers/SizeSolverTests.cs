@@ -108,3 +108,41 @@ public class ConfigurationSolverTests
         Assert.Contains("lower the largest kernel", Assert.Throws<CnnShapeException>(() => ConfigurationSolver.Solve(32, 16, All, new SearchBounds(100_000, 1000, 1000, 1))).Message);
     }
 }
+
+/// <summary>sizes and net are one engine: on every oracle network, a size is accepted exactly when net runs the network at it.</summary>
+public class SizesAgreeWithNetTests
+{
+    private static readonly Dictionary<string, System.Text.Json.JsonElement> Nets = OracleCases.Read("nets.jsonl")
+        .ToDictionary(c => $"nets/{c.GetProperty("id").GetInt32()} ({c.GetProperty("kind").GetString()})", c => c);
+
+    public static TheoryData<string> Names => [.. Nets.Keys];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Sizes_accepts_exactly_the_sizes_net_runs(string name)
+    {
+        var c = Nets[name];
+        var network = NetworkText.Read(c.GetProperty("text").GetString()!, c.GetProperty("kind").GetString() == "yaml" ? "net.yaml" : "model.txt");
+        var input = Shape.Of(OracleCases.Dims(c.GetProperty("input")));
+        if (input.Rank < 3) return;
+        long to = Math.Min(input[2] + 12, 80);
+        var answer = SizeSolver.Solve(network, input, 2, 1, to);
+        var accepted = answer.Accepted.SelectMany(r => Enumerable.Range(0, (int)((r.Last - r.Start) / r.Step) + 1).Select(i => r.Start + i * r.Step)).ToHashSet();
+        var disagreements = new List<string>();
+        for (long n = 1; n <= to; n++)
+        {
+            bool runs;
+            try
+            {
+                CnnShape.Networks.NetworkAnalyzer.Analyze(network, input.With(2, n));
+                runs = true;
+            }
+            catch (CnnShapeException)
+            {
+                runs = false;
+            }
+            if (runs != accepted.Contains(n)) disagreements.Add($"size {n}: net {(runs ? "runs" : "refuses")}, sizes {(accepted.Contains(n) ? "accepts" : "refuses")}");
+        }
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(10)));
+    }
+}
