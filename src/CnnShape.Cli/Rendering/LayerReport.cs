@@ -15,6 +15,7 @@ internal static class LayerReport
         sb.Append("  input   ").Append(input).Append('\n');
         sb.Append("  output  ").Append(result.Output).Append('\n');
         foreach (var step in result.Steps) sb.Append("    ").Append(step.Axis).Append(": ").Append(step.Formula).Append('\n');
+        if (result.Inferred is var (parameter, value)) sb.Append("  ").Append(parameter).Append(" = ").Append(Count(value)).Append(" (from the input)\n");
         sb.Append("  params  ").Append(Count(result.Params)).Append("    MACs  ").Append(Count(result.Macs)).Append('\n');
         return sb.ToString();
     }

@@ -15,7 +15,7 @@ internal static class NetTable
 
     private static string[] Cells(LayerRow r, string? batch) =>
     [
-        r.Name, r.Type, Dims(r.Output), LayerReport.Count(r.Params), Count(r.Macs, batch), Bytes(r.ActivationBytes, batch),
+        r.Name, r.Inferred is var (p, v) ? $"{r.Type} ({p}={v})" : r.Type, Dims(r.Output), LayerReport.Count(r.Params), Count(r.Macs, batch), Bytes(r.ActivationBytes, batch),
         .. FieldCells(r.Field),
     ];
 

@@ -31,6 +31,12 @@ public static class Answers
         w.WriteEndArray();
         w.WriteNumber("params", result.Params);
         w.WriteNumber("macs", result.Macs);
+        if (result.Inferred is var (parameter, value))
+        {
+            w.WriteStartObject("inferred");
+            w.WriteNumber(parameter, value);
+            w.WriteEndObject();
+        }
         if (withSteps)
         {
             w.WriteStartArray("steps");

@@ -67,6 +67,12 @@ public static class NetAnswer
         w.WritePropertyName("rf");
         Field(w, row.Field);
         if (row.Line is int line) w.WriteNumber("line", line);
+        if (row.Inferred is var (parameter, value))
+        {
+            w.WriteStartObject("inferred");
+            w.WriteNumber(parameter, value);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

@@ -46,7 +46,11 @@ internal sealed class Signature(string layer, Param[] parameters, bool acceptsAn
 /// <summary>Bound constructor arguments with typed readers whose refusals name the layer and the argument.</summary>
 internal sealed class Arguments(Signature signature, PyValue?[] values)
 {
-    private string Layer => signature.Layer;
+    public string Layer => signature.Layer;
+
+    /// <summary>Every argument with its value (defaults filled in), as keywords.</summary>
+    public IEnumerable<KeyValuePair<string, PyValue>> Given() =>
+        signature.Params.Select((p, i) => new KeyValuePair<string, PyValue>(p.Name, values[i]!));
 
     public PyValue Get(string name)
     {
@@ -130,6 +134,7 @@ internal sealed class Arguments(Signature signature, PyValue?[] values)
     {
         PyInt i => i.Value,
         PyBool b when !strict => b.Value ? 1 : 0,
+        PyHole => throw new CnnShapeException($"{Layer}: '?' can stand only for the size the input decides, not for {name}."),
         _ => throw Wrong(name, expected ?? "an int", v),
     };
 

@@ -29,7 +29,11 @@ public abstract class Layer
 /// <param name="Params">Learnable parameters.</param>
 /// <param name="Macs">Multiply–accumulate operations for the whole input (batch included).</param>
 /// <param name="Steps">The formula per spatial axis with the numbers substituted.</param>
-public sealed record LayerResult(Shape Output, long Params, long Macs, IReadOnlyList<AxisStep> Steps);
+public sealed record LayerResult(Shape Output, long Params, long Macs, IReadOnlyList<AxisStep> Steps)
+{
+    /// <summary>For a lazy layer (or a <c>?</c>): the size the input decided, e.g. (in_features, 400).</summary>
+    public (string Parameter, long Value)? Inferred { get; init; }
+}
 
 /// <summary>One spatial axis's arithmetic, as a teacher writes it: <c>⌊(32 + 2·1 − 1·(3−1) − 1)/1⌋ + 1 = 32</c>.</summary>
 /// <remarks>The text is formatted only when read, so a batch that wants only shapes never pays for it.</remarks>

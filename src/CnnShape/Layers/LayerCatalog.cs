@@ -25,7 +25,60 @@ public static class LayerCatalog
             var hint = Suggest.Closest(call.Name, Entries.Keys);
             throw new CnnShapeException($"'{call.Name}' is not a layer cnnshape knows{(hint is null ? "" : $" — did you mean '{hint}'?")} Run `cnnshape layers` for the supported list.");
         }
+        // a `?` stands for the size the input decides: the layer is built when the input is known
+        var holes = HoleParameters(entry.Signature, call);
+        if (holes.Count > 0)
+        {
+            if (holes.Count > 1 || !Inferable.TryGetValue(call.Name, out var infer) || holes[0] != infer.Parameter)
+            {
+                string allowed = Inferable.TryGetValue(call.Name, out var i) ? i.Parameter : "in_channels, in_features, num_features or num_channels (the sizes the input decides)";
+                throw new CnnShapeException($"{call.Name}: '?' can stand only for {allowed}, not for {string.Join(", ", holes)}.");
+            }
+            return new LazyLayer(call.Name, infer.Parameter, input => infer.Infer(input, call.Name), value => entry.Build(entry.Signature.Bind(Fill(entry.Signature, call, infer.Parameter, value))));
+        }
         return entry.Build(entry.Signature.Bind(call));
+    }
+
+    /// <summary>The parameters a call gives as <c>?</c>.</summary>
+    private static List<string> HoleParameters(Signature signature, LayerCall call)
+    {
+        var holes = new List<string>();
+        for (int i = 0; i < call.Positional.Count; i++)
+        {
+            if (call.Positional[i] is PyHole) holes.Add(i < signature.Params.Length ? signature.Params[i].Name : $"argument {i + 1}");
+        }
+        foreach (var (name, value) in call.Keywords) if (value is PyHole) holes.Add(name);
+        return holes;
+    }
+
+    /// <summary>The call with its <c>?</c> for <paramref name="parameter"/> replaced by <paramref name="value"/>.</summary>
+    private static LayerCall Fill(Signature signature, LayerCall call, string parameter, long value)
+    {
+        int index = Array.FindIndex(signature.Params, p => p.Name == parameter);
+        var positional = call.Positional.Select((v, i) => i == index && v is PyHole ? new PyInt(value) : v).ToList();
+        var keywords = call.Keywords.Select(k => k.Key == parameter && k.Value is PyHole ? new KeyValuePair<string, PyValue>(k.Key, new PyInt(value)) : k).ToList();
+        return call with { Positional = positional, Keywords = keywords };
+    }
+
+    /// <summary>For each layer, the one size a <c>?</c> may stand for, and how the input decides it.</summary>
+    private static readonly Dictionary<string, (string Parameter, Func<Shape, string, long> Infer)> Inferable = BuildInferable();
+
+    private static Dictionary<string, (string, Func<Shape, string, long>)> BuildInferable()
+    {
+        var d = new Dictionary<string, (string, Func<Shape, string, long>)>(StringComparer.Ordinal)
+        {
+            ["Linear"] = ("in_features", LazyLayer.LastDim),
+            ["GroupNorm"] = ("num_channels", LazyLayer.DimOne),
+        };
+        for (int n = 1; n <= 3; n++)
+        {
+            int spatial = n;
+            d[$"Conv{n}d"] = ("in_channels", (x, t) => LazyLayer.Channels(x, spatial, t));
+            d[$"ConvTranspose{n}d"] = ("in_channels", (x, t) => LazyLayer.Channels(x, spatial, t));
+            d[$"BatchNorm{n}d"] = ("num_features", LazyLayer.DimOne);
+            d[$"InstanceNorm{n}d"] = ("num_features", (x, t) => LazyLayer.BeforeSpatial(x, spatial, t));
+        }
+        return d;
     }
 
     private static PyValue I(long v) => new PyInt(v);
@@ -67,6 +120,23 @@ public static class LayerCatalog
             Add($"InstanceNorm{n}d", [P("num_features"), P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(false)), P("track_running_stats", B(false)), P("device", None), P("dtype", None)],
                 a => Normalization.Instance(spatial, a.Int("num_features"), a.Bool("affine"), a.Bool("track_running_stats")));
         }
+        // PyTorch's Lazy modules: the same layers with the input's size filled in (as a `?` would be)
+        for (int n = 1; n <= 3; n++)
+        {
+            int spatial = n;
+            Add($"LazyConv{n}d", [P("out_channels"), P("kernel_size"), P("stride", I(1)), P("padding", I(0)), P("dilation", I(1)), P("groups", I(1)),
+                P("bias", B(true)), P("padding_mode", S("zeros")), P("device", None), P("dtype", None)],
+                a => Lazy(a, $"Conv{spatial}d", "in_channels", (x, t) => LazyLayer.Channels(x, spatial, t)));
+            Add($"LazyConvTranspose{n}d", [P("out_channels"), P("kernel_size"), P("stride", I(1)), P("padding", I(0)), P("output_padding", I(0)),
+                P("groups", I(1)), P("bias", B(true)), P("dilation", I(1)), P("padding_mode", S("zeros")), P("device", None), P("dtype", None)],
+                a => Lazy(a, $"ConvTranspose{spatial}d", "in_channels", (x, t) => LazyLayer.Channels(x, spatial, t)));
+            Add($"LazyBatchNorm{n}d", [P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(true)), P("track_running_stats", B(true)), P("device", None), P("dtype", None)],
+                a => Lazy(a, $"BatchNorm{spatial}d", "num_features", LazyLayer.DimOne));
+            Add($"LazyInstanceNorm{n}d", [P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(true)), P("track_running_stats", B(true)), P("device", None), P("dtype", None)],
+                a => Lazy(a, $"InstanceNorm{spatial}d", "num_features", (x, t) => LazyLayer.BeforeSpatial(x, spatial, t)));
+        }
+        Add("LazyLinear", [P("out_features"), P("bias", B(true)), P("device", None), P("dtype", None)], a => Lazy(a, "Linear", "in_features", LazyLayer.LastDim));
+
         for (int n = 1; n <= 2; n++)
         {
             int spatial = n;
@@ -185,6 +255,21 @@ public static class LayerCatalog
         }));
         Add("GLU", [P("dim", I(-1))], a => new Glu(a.StrictInt("dim")));
         return e;
+    }
+
+    /// <summary>
+    /// A Lazy* module: the layer <paramref name="target"/> with the given arguments and <paramref name="parameter"/> placed
+    /// first, decided by the input. (LazyInstanceNorm defaults affine and track_running_stats to True, as PyTorch does.)
+    /// </summary>
+    private static Layer Lazy(Arguments a, string target, string parameter, Func<Shape, string, long> infer)
+    {
+        var entry = Entries[target];
+        var keywords = a.Given().Where(kv => kv.Key is not ("device" or "dtype")).ToList();
+        return new LazyLayer(a.Layer, parameter, x => infer(x, a.Layer), value =>
+        {
+            var call = new LayerCall(target, [new PyInt(value)], keywords, target);
+            return entry.Build(entry.Signature.Bind(call));
+        });
     }
 
     private static Layer BuildConvolution(Arguments a, int n)

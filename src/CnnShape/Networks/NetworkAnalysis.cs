@@ -20,6 +20,9 @@ public sealed record LayerRow(string Name, string Type, IReadOnlyList<Dim>? Outp
     /// <summary>The name of the row's output tensor (the node name, except for ONNX, where values have their own names).</summary>
     public string Tensor { get; init; } = Name;
 
+    /// <summary>For a lazy layer or a <c>?</c>: the size the input decided, e.g. (in_features, 2704).</summary>
+    public (string Parameter, long Value)? Inferred { get; init; }
+
     /// <summary>Whether the node computes only from constants (an ONNX Identity of a weight, the shape arithmetic of a static shape).</summary>
     public bool Constant { get; init; }
 
@@ -102,12 +105,14 @@ public static class NetworkAnalyzer
                 var ins = node.Inputs.Select(i => tensors[i]).ToList();
                 Shape output;
                 long parameters = 0, macs = 0;
+                (string, long)? inferred = null;
                 ReceptiveField field;
                 string type;
                 switch (node)
                 {
                     case LayerNode l:
                         var result = training ? l.Layer.Apply(ins[0].Shape) : l.Layer.ApplyInEval(ins[0].Shape);
+                        inferred = result.Inferred;
                         output = result.Output;
                         parameters = result.Params;
                         macs = result.Macs;
@@ -126,7 +131,7 @@ public static class NetworkAnalyzer
                 }
                 field = FieldPropagation.WithExtents(field, TensorInfo.DimsOf(output));
                 tensors[node.Name] = (output, field);
-                rows.Add(new LayerRow(node.Name, type, TensorInfo.DimsOf(output), parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Line = node.Place.Line });
+                rows.Add(new LayerRow(node.Name, type, TensorInfo.DimsOf(output), parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Line = node.Place.Line, Inferred = inferred });
             }
             catch (CnnShapeException e)
             {

@@ -32,10 +32,11 @@ public static class LayerText
             SkipSpace();
             var positional = new List<PyValue>();
             var keywords = new List<KeyValuePair<string, PyValue>>();
+            var spans = new List<ArgumentSpan>();
             if (_pos >= text.Length)
             {
                 // A bare name (`ReLU`) means the call with no arguments.
-                return new LayerCall(name, positional, keywords, text);
+                return new LayerCall(name, positional, keywords, text) { Spans = spans, Close = -1, ModulePrefix = code };
             }
             Expect('(');
             SkipSpace();
@@ -53,14 +54,19 @@ public static class LayerText
                     {
                         SkipSpace();
                         Expect('=');
+                        SkipSpace();
+                        int from = _pos;
                         var value = ReadValue();
                         if (keywords.Any(k => k.Key == kw)) throw Error($"keyword argument '{kw}' is repeated", start);
                         keywords.Add(new(kw, value));
+                        spans.Add(new ArgumentSpan(kw, -1, from, _pos));
                     }
                     else
                     {
+                        int from = _pos;
                         var value = ReadValue();
                         if (keywords.Count > 0) throw Error("a positional argument follows a keyword argument, which Python does not allow", start);
+                        spans.Add(new ArgumentSpan(null, positional.Count, from, _pos));
                         positional.Add(value);
                     }
                     SkipSpace();
@@ -81,7 +87,8 @@ public static class LayerText
             // With nn. / torch.nn. the text is Python code, where a bare word is a name Python does not know; only
             // PyTorch's printed form (no prefix) writes strings without quotes.
             if (code && _bare is { } bare) throw Error($"'{bare.Word}' is not defined in Python: quote it ('{bare.Word}'), or write the layer as print(model) shows it, without nn.", bare.At);
-            return new LayerCall(name, positional, keywords, text);
+            int close = text.LastIndexOf(')');
+            return new LayerCall(name, positional, keywords, text) { Spans = spans, Close = close, ModulePrefix = code };
         }
 
         private static string StripModulePrefix(string name)
@@ -110,10 +117,86 @@ public static class LayerText
             return false;
         }
 
-        private PyValue ReadValue()
+        /// <summary>A value: a literal, a tuple or list, a bare word, <c>?</c>, or integer/float arithmetic as Python computes it.</summary>
+        private PyValue ReadValue() => ReadSum();
+
+        private PyValue ReadSum()
+        {
+            var left = ReadProduct();
+            while (true)
+            {
+                SkipSpace();
+                char c = Peek();
+                if (c is not ('+' or '-')) return left;
+                int at = _pos++;
+                var right = ReadProduct();
+                left = Arithmetic.Apply(c.ToString(), left, right) ?? throw Error($"'{c}' needs two numbers, got {left.ToPython()} and {right.ToPython()}", at);
+            }
+        }
+
+        private PyValue ReadProduct()
+        {
+            var left = ReadUnary();
+            while (true)
+            {
+                SkipSpace();
+                string op;
+                if (Peek() == '*' && PeekAt(1) != '*') op = "*";
+                else if (Peek() == '/' && PeekAt(1) == '/') op = "//";
+                else if (Peek() == '/') op = "/";
+                else if (Peek() == '%') op = "%";
+                else return left;
+                int at = _pos;
+                _pos += op.Length;
+                var right = ReadUnary();
+                try
+                {
+                    left = Arithmetic.Apply(op, left, right) ?? throw Error($"'{op}' needs two numbers, got {left.ToPython()} and {right.ToPython()}", at);
+                }
+                catch (DivideByZeroException)
+                {
+                    throw Error($"{left.ToPython()} {op} {right.ToPython()} divides by zero", at);
+                }
+            }
+        }
+
+        private PyValue ReadUnary()
         {
             SkipSpace();
             char c = Peek();
+            if (c is '-' or '+')
+            {
+                int at = _pos++;
+                var operand = ReadUnary();
+                if (c == '+') return operand is PyInt or PyFloat or PyBool ? operand : throw Error($"'+' needs a number, got {operand.ToPython()}", at);
+                return Arithmetic.Apply("-", new PyInt(0), operand) ?? throw Error($"'-' needs a number, got {operand.ToPython()}", at);
+            }
+            return ReadPower();
+        }
+
+        private PyValue ReadPower()
+        {
+            int at = _pos;
+            var left = ReadPrimary();
+            SkipSpace();
+            if (Peek() == '*' && PeekAt(1) == '*')
+            {
+                _pos += 2;
+                var exponent = ReadUnary();
+                return Arithmetic.Apply("**", left, exponent) ?? throw Error($"'**' needs two numbers, got {left.ToPython()} and {exponent.ToPython()}", at);
+            }
+            return left;
+        }
+
+        private PyValue ReadPrimary()
+        {
+            SkipSpace();
+            char c = Peek();
+            if (c == '?')
+            {
+                _pos++;
+                return PyHole.Instance;
+            }
             if (c == '(' || c == '[')
             {
                 if (++_depth > 64) throw Error("tuples are nested too deeply");
@@ -137,7 +220,7 @@ public static class LayerText
                 return new PyTuple(items, isList);
             }
             if (c == '\'' || c == '"') return ReadString(c);
-            if (char.IsDigit(c) || c == '-' || c == '+' || c == '.') return ReadNumber();
+            if (char.IsDigit(c) || c == '.') return ReadNumber();
             if (IsNameStart(c))
             {
                 int at = _pos;
@@ -184,14 +267,6 @@ public static class LayerText
         private PyValue ReadNumber()
         {
             int start = _pos;
-            if (Peek() == '-' || Peek() == '+') _pos++;
-            SkipSpace();
-            if (IsNameStart(Peek()))
-            {
-                string word = ReadBareWord();
-                if (word == "inf") return new PyFloat(text[start] == '-' ? double.NegativeInfinity : double.PositiveInfinity);
-                throw Error($"a number was expected after the sign but found '{word}'", start);
-            }
             int digitsStart = _pos;
             bool isFloat = false;
             while (_pos < text.Length)
@@ -208,32 +283,12 @@ public static class LayerText
                 }
                 break;
             }
-            string literal = text[start.._pos].Replace(" ", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+            string literal = text[start.._pos].Replace("_", "", StringComparison.Ordinal);
             if (_pos == digitsStart) throw Error("a number was expected", start);
             if (IsNamePart(Peek())) throw Error($"'{text[start.._pos]}{Peek()}' is not a number", start);
             if (!isFloat)
             {
-                if (!long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)) throw Error($"the number {literal} does not fit in 64 bits", start);
-                // Python's integer power, as in 2**62; a result past 64 bits is refused, never wrapped.
-                if (Peek() == '*' && PeekAt(1) == '*')
-                {
-                    _pos += 2;
-                    if (ReadNumber() is not PyInt { Value: >= 0 } exponent) throw Error("an integer power needs a non-negative integer exponent", start);
-                    long result = 1;
-                    try
-                    {
-                        for (long i = 0; i < exponent.Value; i++)
-                        {
-                            result = checked(result * v);
-                            if (result == 0 || result == 1 && v == 1) break;
-                        }
-                    }
-                    catch (OverflowException)
-                    {
-                        throw Error($"{literal}**{exponent.Value} does not fit in 64 bits", start);
-                    }
-                    return new PyInt(result);
-                }
+                if (!long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out long v)) throw Error($"the number {literal} does not fit in 64 bits", start);
                 return new PyInt(v);
             }
             if (double.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return new PyFloat(d);

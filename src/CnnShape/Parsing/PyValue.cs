@@ -84,3 +84,69 @@ public sealed record PyTuple(IReadOnlyList<PyValue> Items, bool IsList) : PyValu
     /// <inheritdoc/>
     public override int GetHashCode() => Items.Count;
 }
+
+/// <summary>
+/// <c>?</c>: a number left for the input to decide (<c>Linear(?, 120)</c>); cnnshape answers it with the value that fits.
+/// </summary>
+public sealed record PyHole : PyValue
+{
+    /// <summary>The one instance.</summary>
+    public static readonly PyHole Instance = new();
+    /// <inheritdoc/>
+    public override string ToPython() => "?";
+    /// <inheritdoc/>
+    public override string TypeName => "placeholder";
+}
+
+/// <summary>Python's arithmetic on the numbers of a layer's arguments: <c>16 * 5 * 5</c>, <c>2 ** 6</c>, <c>64 // 4</c>.</summary>
+public static class Arithmetic
+{
+    /// <summary>
+    /// <paramref name="left"/> <paramref name="op"/> <paramref name="right"/> as Python computes it (ints stay ints except
+    /// for <c>/</c> and a negative power; <c>//</c> and <c>%</c> floor), or null when an operand is not a number.
+    /// An int result past 64 bits is refused, never wrapped.
+    /// </summary>
+    public static PyValue? Apply(string op, PyValue left, PyValue right)
+    {
+        static long? AsInt(PyValue v) => v switch { PyInt i => i.Value, PyBool b => b.Value ? 1 : 0, _ => null };
+        static double? AsFloat(PyValue v) => v switch { PyFloat f => f.Value, PyInt i => i.Value, PyBool b => b.Value ? 1 : 0, _ => null };
+        long? a = AsInt(left), b = AsInt(right);
+        if (a is long x && b is long y)
+        {
+            try
+            {
+                switch (op)
+                {
+                    case "+": return new PyInt(checked(x + y));
+                    case "-": return new PyInt(checked(x - y));
+                    case "*": return new PyInt(checked(x * y));
+                    case "//": return y == 0 ? throw new DivideByZeroException() : new PyInt(Internal.Checked.FloorDiv(x, y));
+                    case "%": return y == 0 ? throw new DivideByZeroException() : new PyInt(Internal.Checked.PyMod(x, y));
+                    case "/": return y == 0 ? throw new DivideByZeroException() : new PyFloat((double)x / y);
+                    case "**":
+                        if (y < 0) return x == 0 ? throw new DivideByZeroException() : new PyFloat(Math.Pow(x, y));
+                        long p = 1;
+                        for (long i = 0; i < y && !(p == 0 || p == 1 && x == 1); i++) p = checked(p * x);
+                        return new PyInt(p);
+                }
+            }
+            catch (OverflowException)
+            {
+                throw new CnnShapeException($"{left.ToPython()} {op} {right.ToPython()} does not fit in 64 bits; cnnshape refuses rather than give a wrong number.");
+            }
+        }
+        double? f = AsFloat(left), g = AsFloat(right);
+        if (f is not double u || g is not double v) return null;
+        return op switch
+        {
+            "+" => new PyFloat(u + v),
+            "-" => new PyFloat(u - v),
+            "*" => new PyFloat(u * v),
+            "/" => v == 0 ? throw new DivideByZeroException() : new PyFloat(u / v),
+            "//" => v == 0 ? throw new DivideByZeroException() : new PyFloat(Math.Floor(u / v)),
+            "%" => v == 0 ? throw new DivideByZeroException() : new PyFloat(u - Math.Floor(u / v) * v),
+            "**" => new PyFloat(Math.Pow(u, v)),
+            _ => null,
+        };
+    }
+}

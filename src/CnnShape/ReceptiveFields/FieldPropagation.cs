@@ -10,6 +10,7 @@ internal static class FieldPropagation
     public static ReceptiveField ThroughLayer(Layer layer, ReceptiveField field, Shape input, Shape output)
     {
         if (field is GlobalField) return field;
+        if (layer is LazyLayer lazy) layer = lazy.For(input).Layer;
         switch (layer)
         {
             case Linear:

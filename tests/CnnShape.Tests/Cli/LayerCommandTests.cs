@@ -62,7 +62,7 @@ public class LayerCommandTests
     [InlineData("Conv2d(3, 64, 99999999999999999999)", "does not fit in 64 bits")]
     [InlineData("Conv2d(3, 64, 3, padding=4611686018427387904)", "does not fit in 64-bit integers")]
     [InlineData("Conv2d(3, 64, 3, padding=2**62)", "does not fit in 64-bit integers")]
-    [InlineData("Conv2d(3, 64, 2**64)", "2**64 does not fit in 64 bits")]
+    [InlineData("Conv2d(3, 64, 2**64)", "2 ** 64 does not fit in 64 bits")]
     [InlineData("Conv2d(3, 'x', 3)", "out_channels must be an int")]
     [InlineData("Conv2dd(3, 64, 3)", "did you mean 'Conv2d'?")]
     [InlineData("Conv2d(3, 64)", "missing the required argument 'kernel_size'")]
