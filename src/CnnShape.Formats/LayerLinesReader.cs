@@ -60,7 +60,8 @@ internal static class Nodes
         try
         {
             var layer = Layers.LayerCache.ForThread.Build(text);
-            return new LayerNode { Name = name, Inputs = [input], Place = place, Layer = layer, Text = text.Trim() };
+            int? column = textColumn is int c0 ? c0 + (text.Length - text.TrimStart().Length) : null;
+            return new LayerNode { Name = name, Inputs = [input], Place = place, Layer = layer, Text = text.Trim(), TextColumn = column };
         }
         catch (CnnShapeException e)
         {

@@ -24,7 +24,16 @@ internal static class NetCommand
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
-            var report = Analyze(path, p.GetValue(input), !p.GetValue(eval));
+            var (maybe, diagnosis, lines) = Run(path, p.GetValue(input), !p.GetValue(eval));
+            if (diagnosis is not null)
+            {
+                // a network PyTorch refuses: exit 2 with the one paragraph on stderr, and the diagnosis on stdout
+                if (p.GetValue(json)) output.Write(NetAnswer.Write(diagnosis) + "\n");
+                else output.Write(DiagnosisReport.Render(diagnosis, lines!));
+                Console.Error.WriteLine("cnnshape: " + Cli.Visible(diagnosis.Error.Message));
+                return Cli.InvalidInput;
+            }
+            var report = maybe!;
             if (p.GetValue(json))
             {
                 output.Write(NetAnswer.Write(report));
@@ -47,6 +56,18 @@ internal static class NetCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    /// <summary>The report, or — for a text network PyTorch refuses — its diagnosis (with the text's lines).</summary>
+    internal static (NetworkReport? Report, Diagnosis.Diagnosis? Diagnosis, IReadOnlyList<string>? Lines) Run(string path, string? inputText, bool training = true)
+    {
+        var shape = inputText is null ? null : Shape.Parse(inputText);
+        var source = NetSource.Load(path);
+        if (source.IsOnnx) return (Analyze(path, inputText, training), null, null);
+        var text = new TextSource(source.Text!, source.Name);
+        var diagnosis = Diagnosis.Diagnoser.Diagnose(text, shape, training);
+        if (diagnosis is not null) return (null, diagnosis, text.Lines);
+        return (NetworkAnalyzer.Analyze(text.Read(text.Lines), shape, training), null, null);
     }
 
     internal static NetworkReport Analyze(string path, string? inputText, bool training = true)

@@ -51,7 +51,7 @@ internal static class NetTable
         $"{Count(report.TotalMacs, report.BatchSymbol)} MACs, {Bytes(report.TotalActivationBytes, report.BatchSymbol)} of activations" +
         (report.BatchSymbol is string b ? $" (per sample: the batch '{b}' is symbolic)" : "");
 
-    public static string Render(NetworkReport report, bool allNodes = false)
+    public static string Render(NetworkReport report, bool allNodes = false, bool totals = true)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer), Interactive = InteractionSupport.No });
@@ -69,6 +69,7 @@ internal static class NetTable
             table.AddRow(Cells(row, report.BatchSymbol).Select(c => new Text(c)).ToArray());
         }
         console.Write(table);
+        if (!totals) return writer.ToString();
         console.WriteLine(Totals(report));
         if (folded > 0) console.WriteLine($"{folded} nodes that compute only from constants (weights, static shapes) are not shown; --all-nodes shows them.");
         foreach (var w in report.Warnings) console.WriteLine("warning: " + w);

@@ -54,6 +54,54 @@ public static class NetAnswer
         w.WriteEndArray();
     }
 
+    /// <summary>
+    /// A network PyTorch refuses (CONTRACT.md, "When the network fails"): <c>{"error", "at": {"layer", "line"}, "cause",
+    /// "fixes": [{"why", "edits", "input"?, "output"}], "layers": [rows up to the failure], "warnings"}</c>.
+    /// </summary>
+    public static string Write(Diagnosis.Diagnosis d) => Answers.Write(w =>
+    {
+        w.WriteStartObject();
+        Answers.ErrorFields(w, d.Error);
+        w.WriteStartObject("at");
+        w.WriteString("layer", d.Node);
+        if (d.Line is int line) w.WriteNumber("line", line);
+        else w.WriteNull("line");
+        w.WriteEndObject();
+        w.WriteString("cause", d.Cause);
+        w.WriteStartArray("fixes");
+        foreach (var fix in d.Fixes)
+        {
+            w.WriteStartObject();
+            w.WriteString("why", fix.Why);
+            w.WriteStartArray("edits");
+            foreach (var e in fix.Edits)
+            {
+                w.WriteStartObject();
+                if (e.Line is int l) w.WriteNumber("line", l);
+                if (e.After is int a) w.WriteNumber("after", a);
+                w.WriteString("text", e.Text);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (fix.Input is { } input)
+            {
+                w.WriteStartArray("input");
+                foreach (var x in input.Dims) w.WriteNumberValue(x);
+                w.WriteEndArray();
+            }
+            Dims(w, "output", fix.Output);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("layers");
+        foreach (var row in d.Report.Layers) Row(w, row);
+        w.WriteEndArray();
+        w.WriteStartArray("warnings");
+        foreach (var warning in d.Report.Warnings) w.WriteStringValue(warning);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
     /// <summary>One layer row: name, type, output, params, macs, activation bytes, rf (and line when it has one).</summary>
     public static void Row(Utf8JsonWriter w, LayerRow row)
     {

@@ -39,6 +39,10 @@ public static class LayerCatalog
         return entry.Build(entry.Signature.Bind(call));
     }
 
+    /// <summary>The position of <paramref name="parameter"/> in the layer's constructor signature (−1 when it has none).</summary>
+    public static int Position(string layer, string parameter) =>
+        Entries.TryGetValue(layer, out var entry) ? Array.FindIndex(entry.Signature.Params, p => p.Name == parameter) : -1;
+
     /// <summary>The parameters a call gives as <c>?</c>.</summary>
     private static List<string> HoleParameters(Signature signature, LayerCall call)
     {

@@ -50,7 +50,8 @@ public sealed class Normalization : Layer
             if (training && values == 1) throw new CnnShapeException($"{type}: expected more than 1 value per channel when training (PyTorch's default mode; in evaluation mode, after model.eval(), BatchNorm uses its running statistics instead), got input {input}.");
             if ((affine || trackRunningStats) && input[1] != features)
             {
-                throw new CnnShapeException($"{type}: the input has {input[1]} channels (dim 1 of {input}) but num_features is {features}.");
+                throw new CnnShapeException($"{type}: running_mean should contain {input[1]} elements not {features}: the input has {input[1]} channels (dim 1 of {input}) but num_features is {features}.",
+                    mismatch: new Mismatch("num_features", features, input[1], 1));
             }
         });
     }
@@ -68,7 +69,8 @@ public sealed class Normalization : Layer
             int channelAxis = input.Rank - spatial - 1;
             if (affine && input[channelAxis] != features)
             {
-                throw new CnnShapeException($"{type}: expected the input's size at dim={channelAxis} to match num_features ({features}), but got {input[channelAxis]}.");
+                throw new CnnShapeException($"{type}: expected the input's size at dim={channelAxis} to match num_features ({features}), but got {input[channelAxis]}.",
+                    mismatch: new Mismatch("num_features", features, input[channelAxis], channelAxis));
             }
             long spatialElements = 1;
             for (int i = channelAxis + 1; i < input.Rank; i++) spatialElements = Checked.Mul(spatialElements, input[i], "the spatial elements");
@@ -76,7 +78,8 @@ public sealed class Normalization : Layer
             if ((training || !trackRunningStats) && spatialElements == 1) throw new CnnShapeException($"{type}: expected more than 1 spatial element when using input statistics (training, or no running statistics), got input {input}.");
             if (trackRunningStats && input[channelAxis] != features)
             {
-                throw new CnnShapeException($"{type}: the input has {input[channelAxis]} channels but the running statistics hold {features}.");
+                throw new CnnShapeException($"{type}: the input has {input[channelAxis]} channels but the running statistics hold {features}.",
+                    mismatch: new Mismatch("num_features", features, input[channelAxis], channelAxis));
             }
         });
     }
@@ -95,7 +98,7 @@ public sealed class Normalization : Layer
             for (int i = 2; i < input.Rank; i++) values = Checked.Mul(values, input[i], "the values per group");
             if (values == 1) throw new CnnShapeException($"GroupNorm: expected more than 1 value per channel when training, got input {input}.");
             if (input[1] % groups != 0) throw new CnnShapeException($"GroupNorm: the input's channels ({input[1]}, of {input}) must be divisible by num_groups ({groups}).");
-            if (affine && input[1] != channels) throw new CnnShapeException($"GroupNorm: the input has {input[1]} channels but num_channels is {channels}.");
+            if (affine && input[1] != channels) throw new CnnShapeException($"GroupNorm: the input has {input[1]} channels but num_channels is {channels}.", mismatch: new Mismatch("num_channels", channels, input[1], 1));
         });
     }
 

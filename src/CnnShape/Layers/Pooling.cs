@@ -31,6 +31,9 @@ public sealed class Pooling : Layer
         DivisorOverride = divisorOverride;
     }
 
+    /// <summary>The same pooling with another ceil_mode.</summary>
+    public Pooling WithCeilMode(bool ceilMode) => new(Type, Kind, Spatial, Kernel, Stride, Padding, Dilation, ceilMode, DivisorOverride);
+
     /// <summary>Max, average or power-average.</summary>
     public PoolKind Kind { get; }
     /// <summary>Spatial dimensions.</summary>

@@ -127,7 +127,8 @@ public sealed class Linear : Layer
         if (input.Rank == 0) throw new CnnShapeException("Linear: the input must be at least 1-D, but got a 0-D input.");
         if (input[input.Rank - 1] != InFeatures)
         {
-            throw new CnnShapeException($"Linear: the input's last dimension ({input[input.Rank - 1]}, of {input}) must equal in_features ({InFeatures}) — mat1 and mat2 shapes cannot be multiplied.");
+            throw new CnnShapeException($"Linear: the input's last dimension ({input[input.Rank - 1]}, of {input}) must equal in_features ({InFeatures}) — mat1 and mat2 shapes cannot be multiplied.",
+                mismatch: new Mismatch("in_features", InFeatures, input[input.Rank - 1], -1));
         }
         var output = input.With(input.Rank - 1, OutFeatures);
         long macs = Checked.Mul(output.Numel(), InFeatures, "the MAC count");

@@ -34,6 +34,9 @@ public sealed record LayerNode : NetworkNode
     public required Layer Layer { get; init; }
     /// <summary>The layer text as written.</summary>
     public required string Text { get; init; }
+
+    /// <summary>The 1-based column where <see cref="Text"/> starts in its line of the file, when it is written on one line as is.</summary>
+    public int? TextColumn { get; init; }
 }
 
 /// <summary>A merge of several tensors.</summary>

@@ -81,6 +81,17 @@ public sealed record NetworkReport(IReadOnlyList<Dim> Input, IReadOnlyList<Layer
     public bool IsSymbolic => Input.Any(d => !d.IsKnown) || Layers.Any(r => r.Output is null || r.Output.Any(d => !d.IsKnown));
 }
 
+/// <summary>A network run as far as it went: the report up to the failure, and the failure if there is one.</summary>
+/// <param name="Report">Every node that ran (the whole network when nothing failed).</param>
+/// <param name="Failure">The first refusal, or null.</param>
+public sealed record NetworkRun(NetworkReport Report, NetworkFailure? Failure);
+
+/// <summary>The node PyTorch would refuse, the refusal (with its place), and the shapes it got.</summary>
+/// <param name="Node">The failing node.</param>
+/// <param name="Error">The refusal.</param>
+/// <param name="Inputs">The shapes of its inputs, in order.</param>
+public sealed record NetworkFailure(NetworkNode Node, CnnShapeException Error, IReadOnlyList<Shape> Inputs);
+
 /// <summary>Propagates shapes and receptive fields through a network in topological order, iteratively (no recursion).</summary>
 public static class NetworkAnalyzer
 {
@@ -90,6 +101,17 @@ public static class NetworkAnalyzer
     /// </summary>
     public static NetworkReport Analyze(Network network, Shape? input = null, bool training = true)
     {
+        var run = Run(network, input, training);
+        if (run.Failure is { } failure) throw failure.Error;
+        return run.Report;
+    }
+
+    /// <summary>
+    /// Runs the network as far as it goes: the report of every node up to the first refusal, and the refusal with the node
+    /// and the shapes it got. Errors of the network's structure (unknown names, cycles, no input) are still thrown.
+    /// </summary>
+    public static NetworkRun Run(Network network, Shape? input = null, bool training = true)
+    {
         var shape = input ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; give one, e.g. 1x3x224x224.");
         var order = Order(network);
         var tensors = new Dictionary<string, (Shape Shape, ReceptiveField Field)>(StringComparer.Ordinal);
@@ -98,6 +120,7 @@ public static class NetworkAnalyzer
         tensors[network.InputName] = (shape, inputField);
         var rows = new List<LayerRow>(order.Count);
         var warnings = new List<string>();
+        NetworkFailure? failure = null;
         foreach (var node in order)
         {
             try
@@ -118,6 +141,7 @@ public static class NetworkAnalyzer
                         macs = result.Macs;
                         field = FieldPropagation.ThroughLayer(l.Layer, ins[0].Field, ins[0].Shape, output);
                         type = l.Layer.Type;
+                        if (Diagnosis.HiddenArguments.Check(l, ins[0].Shape, output) is string hidden) warnings.Add(hidden);
                         break;
                     case MergeNode m:
                         output = Merge(m, ins.Select(x => x.Shape).ToList());
@@ -135,16 +159,19 @@ public static class NetworkAnalyzer
             }
             catch (CnnShapeException e)
             {
-                throw e.Within(PlaceOf(node, tensors));
+                failure = new NetworkFailure(node, e.Within(PlaceOf(node, tensors)), node.Inputs.Select(i => tensors[i].Shape).ToList());
+                break;
             }
             catch (OverflowException)
             {
-                throw new CnnShapeException(LayerEngine.OverflowRule, PlaceOf(node, tensors));
+                failure = new NetworkFailure(node, new CnnShapeException(LayerEngine.OverflowRule, PlaceOf(node, tensors)), node.Inputs.Select(i => tensors[i].Shape).ToList());
+                break;
             }
         }
         var infos = new Dictionary<string, TensorInfo>(tensors.Count, StringComparer.Ordinal);
         foreach (var (name, (s, f)) in tensors) infos[name] = TensorInfo.Of(s, f);
-        return new NetworkReport(TensorInfo.DimsOf(shape), rows, infos, network.Outputs, warnings);
+        var outputs = failure is null ? network.Outputs : [rows.Count > 0 ? rows[^1].Name : network.InputName];
+        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, infos, outputs, warnings), failure);
     }
 
     /// <summary>The place of a node as data: file and line, its name and text, and the inputs it got.</summary>
