@@ -76,6 +76,28 @@ public sealed class TextSource : NetworkSource
     }
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Edit>? Reroute(IReadOnlyList<string> lines, MergeNode merge, string operand, string layer, string name)
+    {
+        // YAML only: "- sum: {add: [conv2, input]}" gets a new entry before it reading the operand, and reads that entry
+        if (_format != NetworkFormat.Yaml || merge.Place.Line is not int line || line < 1 || line > lines.Count) return null;
+        string current = lines[line - 1];
+        var list = System.Text.RegularExpressions.Regex.Match(current, @"\[([^\]]*)\]");
+        if (!list.Success) return null;
+        var operands = list.Groups[1].Value.Split(',').Select(o => o.Trim()).ToList();
+        int at = operands.IndexOf(operand);
+        if (at < 0) return null;
+        string fresh = Unique(lines, name);
+        operands[at] = fresh;
+        string indent = current[..(current.Length - current.TrimStart().Length)];
+        string code = layer.StartsWith("nn.", StringComparison.Ordinal) ? layer[3..] : layer;
+        return
+        [
+            Edit.Insert(line - 1, $"{indent}- {fresh}: {{layer: \"{code}\", from: {operand}}}"),
+            Edit.Replace(line, current[..list.Groups[1].Index] + string.Join(", ", operands) + current[(list.Groups[1].Index + list.Groups[1].Length)..]),
+        ];
+    }
+
+    /// <inheritdoc/>
     public override Shapes.Shape? DeclaredInput => null;
 
     /// <summary>The line and column where the node's text stands, when it stands there as written.</summary>

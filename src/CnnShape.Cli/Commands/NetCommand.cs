@@ -11,7 +11,7 @@ namespace CnnShape.Cli.Commands;
 /// <summary><c>cnnshape net FILE</c>: every layer's shape, parameters, MACs, memory and receptive field.</summary>
 internal static class NetCommand
 {
-    public static Command Build(TextWriter output)
+    public static Command Build(TextWriter output, TextWriter stderr)
     {
         var file = new Argument<string>("file") { Description = "A PyTorch print(model) text, a cnnshape YAML network, or a file of layer lines." };
         var input = new Option<string?>("--input", "-i") { Description = "The input shape (overrides the one in the file)." };
@@ -30,7 +30,7 @@ internal static class NetCommand
                 // a network PyTorch refuses: exit 2 with the one paragraph on stderr, and the diagnosis on stdout
                 if (p.GetValue(json)) output.Write(NetAnswer.Write(diagnosis) + "\n");
                 else output.Write(DiagnosisReport.Render(diagnosis, lines!));
-                Console.Error.WriteLine("cnnshape: " + Cli.Visible(diagnosis.Error.Message));
+                stderr.WriteLine("cnnshape: " + Cli.Visible(diagnosis.Error.Message));
                 return Cli.InvalidInput;
             }
             var report = maybe!;

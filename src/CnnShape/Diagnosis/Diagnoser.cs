@@ -113,9 +113,25 @@ public static class Diagnoser
                 {
                     yield return new Candidate("round the pooled size up (ceil_mode=True), which keeps a last, partial window.", [ceil], null);
                 }
+                if (e.TooSmall && layer is Convolution { PaddingWord: null } conv && x.Rank >= conv.Spatial + 1)
+                {
+                    // the smallest symmetric padding that lets the window fit: in + 2p ≥ d·(k − 1) + 1 on every axis
+                    var pads = new long[conv.Spatial];
+                    for (int i = 0; i < conv.Spatial; i++)
+                    {
+                        long size = x[x.Rank - conv.Spatial + i], span = Rules.Window.Span(conv.Kernel[i], conv.Dilation[i]);
+                        pads[i] = Math.Max(conv.PadBefore[i], (span - size + 1) / 2);
+                    }
+                    string text = pads.All(p => p == pads[0]) ? pads[0].ToString(CultureInfo.InvariantCulture) : "(" + string.Join(", ", pads) + ")";
+                    if (source.SetArgument(lines, node, "padding", text) is { } padded)
+                    {
+                        yield return new Candidate($"pad '{node.Name}' by {text}, so its window fits the {Dim.Format(TensorInfoDims(x))} map.", [padded], null);
+                    }
+                }
             }
-            if (failure.Node is MergeNode merge && e.Mismatch is not null)
+            if (failure.Node is MergeNode merge && e.Mismatch is not null && failure.Inputs.Count >= 2)
             {
+                foreach (var fix in MergeCandidates(merge, failure)) yield return fix;
                 foreach (var operand in merge.Inputs.Distinct())
                 {
                     if (network.Nodes.FirstOrDefault(n => n.Name == operand) is LayerNode { Layer: TransposedConvolution t } up && t.OutputPadding.All(p => p == 0)
@@ -130,6 +146,48 @@ public static class Diagnoser
                 yield return new Candidate($"use an input of {fits}, the nearest size this network accepts as written.", [], fits);
             }
         }
+
+        /// <summary>
+        /// Paths into a merge made to agree: a projection (1×1 convolution with the stride that matches) on a path that is
+        /// larger and has other channels — a residual block's shortcut —, or padding on a path a little smaller.
+        /// </summary>
+        private IEnumerable<Candidate> MergeCandidates(MergeNode merge, NetworkFailure failure)
+        {
+            var target = failure.Inputs[0];
+            for (int k = 1; k < merge.Inputs.Count; k++)
+            {
+                var other = failure.Inputs[k];
+                string operand = merge.Inputs[k];
+                if (other.Rank != target.Rank || target.Rank < 3) continue;
+                int spatial = target.Rank - 2;
+                var strides = Enumerable.Range(0, spatial).Select(i => target[2 + i] == 0 ? 0 : other[2 + i] / Math.Max(1, target[2 + i])).ToArray();
+                bool downsample = strides.All(s => s >= 1) && Enumerable.Range(0, spatial).All(i => (other[2 + i] + strides[i] - 1) / strides[i] == target[2 + i]);
+                if (merge.Kind != MergeKind.Concat && downsample && (other[1] != target[1] || strides.Any(s => s > 1)))
+                {
+                    string stride = strides.All(s => s == strides[0]) ? strides[0].ToString(CultureInfo.InvariantCulture) : "(" + string.Join(", ", strides) + ")";
+                    string conv = $"nn.Conv{spatial}d({other[1]}, {target[1]}, 1{(strides.All(s => s == 1) ? "" : $", stride={stride}")})";
+                    if (source.Reroute(lines, merge, operand, conv, "shortcut") is { } edits)
+                    {
+                        yield return new Candidate($"project the shortcut '{operand}' {other} to {target} with {conv}, as ResNet's downsampling blocks do.", edits, null);
+                    }
+                }
+                // a path a little smaller than the other (an odd size halved and doubled): pad it to the other's size
+                foreach (var (small, large, smallName, largeName) in new[] { (other, target, operand, merge.Inputs[0]), (target, other, merge.Inputs[0], operand) })
+                {
+                    var diff = Enumerable.Range(0, spatial).Select(i => large[2 + i] - small[2 + i]).ToArray();
+                    if (!diff.All(d => d is >= 0 and <= 2) || !diff.Any(d => d > 0)) continue;
+                    // F.pad order: the last axis first, (before, after) each; the extra goes after
+                    var pads = Enumerable.Range(0, spatial).Reverse().SelectMany(i => new[] { 0L, diff[i] }).ToArray();
+                    string pad = $"nn.{(spatial == 2 ? "ZeroPad2d" : $"ConstantPad{spatial}d")}(({string.Join(", ", pads)}){(spatial == 2 ? "" : ", 0.0")})";
+                    if (source.Reroute(lines, merge, smallName, pad, "padded") is { } edits)
+                    {
+                        yield return new Candidate($"pad '{smallName}' {small} to the size of '{largeName}' {large}.", edits, null);
+                    }
+                }
+            }
+        }
+
+        private static Dim[] TensorInfoDims(Shape s) => TensorInfo.DimsOf(s);
 
         /// <summary>Why it failed, in the user's terms, with the arithmetic.</summary>
         public string Explain(Network network, NetworkRun run, NetworkFailure failure)

@@ -73,6 +73,12 @@ public abstract class NetworkSource
     /// </summary>
     public abstract IReadOnlyList<Edit>? InsertBefore(IReadOnlyList<string> lines, LayerNode node, string layer, string name);
 
+    /// <summary>
+    /// The edits of <paramref name="lines"/> that put a new layer on one path into a merge: the layer reads
+    /// <paramref name="operand"/>, and the merge reads the layer instead; null when this format cannot say it.
+    /// </summary>
+    public virtual IReadOnlyList<Edit>? Reroute(IReadOnlyList<string> lines, MergeNode merge, string operand, string layer, string name) => null;
+
     /// <summary>The network's input as the text declares it, if it does.</summary>
     public virtual Shape? DeclaredInput => null;
 }
