@@ -94,6 +94,7 @@ public static class Cli
         root.Subcommands.Add(LayersCommand.Build(output));
         root.Subcommands.Add(PadCommand.Build(output));
         root.Subcommands.Add(NetCommand.Build(output, stderr));
+        root.Subcommands.Add(ExplainCommand.Build(output));
         root.Subcommands.Add(ServeCommand.Build(output));
         root.Subcommands.Add(SizesCommand.Build(output));
         root.Subcommands.Add(SolveCommand.Build(output));
