@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CnnShape.Diagnosis;
 using CnnShape.Formats;
 using CnnShape.Formats.Contract;
 using CnnShape.Formats.Onnx;
@@ -97,6 +98,12 @@ public static class WebServer
         {
             answer = handle(bytes, context.Request.Query);
         }
+        catch (Refused refused)
+        {
+            // a network PyTorch refuses: 400 with the diagnosis document (CONTRACT.md, "When the network fails")
+            await Send(context, 400, Json, refused.Body);
+            return;
+        }
         catch (CnnShapeException e)
         {
             await Error(context, e);
@@ -132,12 +139,22 @@ public static class WebServer
         return Answers.Layer(LayerEngine.Apply(layer, r.Input, r.Layer, training: !r.Eval), withSteps: true);
     }
 
-    /// <summary><c>{"text", "format"?, "input"?, "eval"?}</c> → the net JSON of CONTRACT.md.</summary>
+    /// <summary>
+    /// <c>{"text", "format"?, "input"?, "eval"?}</c> → the net JSON of CONTRACT.md; a network PyTorch refuses answers 400 with
+    /// its diagnosis (the failing layer and line, the cause, the checked fixes as edits of the text).
+    /// </summary>
     internal static string NetApi(JsonElement body)
     {
         var r = NetRequest.Read(body);
-        var network = NetworkText.Read(r.Text, "network", r.Format);
-        return WithId(NetworkAnalyzer.Analyze(network, r.Input, training: !r.Eval));
+        var source = new TextSource(r.Text, "network", r.Format);
+        if (Diagnoser.Diagnose(source, r.Input, training: !r.Eval) is { } diagnosis) throw new Refused(NetAnswer.Write(diagnosis));
+        return WithId(NetworkAnalyzer.Analyze(source.Read(source.Lines), r.Input, training: !r.Eval));
+    }
+
+    /// <summary>A request answered with 400 and a document of its own (a diagnosis) rather than a bare error.</summary>
+    private sealed class Refused(string body) : Exception("refused")
+    {
+        public string Body { get; } = body;
     }
 
     /// <summary>The net answer with the id under which the report is kept for <c>/api/region</c>.</summary>

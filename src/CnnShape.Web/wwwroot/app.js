@@ -115,7 +115,47 @@ function escapeHtml(s) {
   return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
+// ---- diagnosis: the cause and the checked fixes; a fix button applies its edits to the text and runs again
+function applyEdits(text, edits) {
+  const lines = text.split("\n");
+  const out = [];
+  for (let i = 0; i <= lines.length; i++) {
+    if (i > 0) {
+      const replaced = edits.filter((e) => e.line === i);
+      out.push(replaced.length ? replaced[replaced.length - 1].text : lines[i - 1]);
+    }
+    for (const e of edits) if (e.after === i) out.push(e.text);
+  }
+  return out.join("\n");
+}
+
+function renderDiagnosis(d) {
+  const box = $("net-fixes");
+  box.innerHTML = "";
+  const cause = document.createElement("p");
+  cause.className = "cause";
+  cause.textContent = d.cause;
+  box.appendChild(cause);
+  d.fixes.forEach((fix, i) => {
+    const button = document.createElement("button");
+    button.className = "fix";
+    button.dataset.index = String(i);
+    button.textContent = `Fix ${i + 1}: ${fix.why} → [${fix.output.join(", ")}]`;
+    button.addEventListener("click", () => {
+      netText.value = applyEdits(netText.value, fix.edits);
+      if (fix.input) $("net-input").value = fix.input.join("x");
+      gutter();
+      $("net-run").click();
+    });
+    box.appendChild(button);
+  });
+  const rows = d.layers.map((l) => `<tr><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.type)}</td><td>[${l.output.join(", ")}]</td></tr>`);
+  rows.push(`<tr class="failing"><td>${escapeHtml(d.at.layer)}</td><td>✗ refused</td><td>line ${d.at.line ?? "?"}</td></tr>`);
+  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
 $("net-run").addEventListener("click", async () => {
+  $("net-fixes").innerHTML = "";
   try {
     const file = $("net-onnx").files[0];
     const input = $("net-input").value.trim();
@@ -130,7 +170,12 @@ $("net-run").addEventListener("click", async () => {
     report = null;
     $("net-table").innerHTML = "";
     $("net-summary").textContent = "";
-    showError(e.message, e.place);
+    $("rf-output").innerHTML = "";
+    $("rf-input").innerHTML = "";
+    $("rf-plot").innerHTML = "";
+    $("rf-caption").textContent = "";
+    showError(e.message, e.place?.at ? { line: e.place.at.line } : e.place);
+    if (e.place?.fixes) renderDiagnosis(e.place);
   }
 });
 

@@ -73,6 +73,24 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
     }
 
     [Fact]
+    public async Task A_failing_network_shows_its_cause_and_a_fix_button_repairs_the_text()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav button[data-tab=net]");
+        await page.FillAsync("#net-text", "input: 1x1x64x64\nConv2d(1, 6, 5)\nMaxPool2d(2)\nConv2d(6, 16, 5)\nMaxPool2d(2)\nFlatten()\nLinear(16 * 5 * 5, 120)\n");
+        await page.FillAsync("#net-input", "");
+        await page.ClickAsync("#net-run");
+
+        await Assertions.Expect(page.Locator("#net-fixes .cause")).ToContainTextAsync("2704 = 16·13·13 features arrive where in_features is 400 = 16·5·5");
+        await Assertions.Expect(page.Locator("#net-layers tr.failing")).ToContainTextAsync("line 7");
+        await page.ClickAsync("#net-fixes button.fix[data-index='0']");
+
+        await Assertions.Expect(page.Locator("#net-text")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Linear\\(16 \\* 13 \\* 13, 120\\)"));
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 120]");
+        await Assertions.Expect(page.Locator("#net-fixes button.fix")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task An_error_is_shown_at_the_offending_line()
     {
         var page = _page!;
