@@ -1,4 +1,7 @@
+using CnnShape.Diagnosis;
+using CnnShape.Formats.Python;
 using CnnShape.Networks;
+using CnnShape.Shapes;
 
 namespace CnnShape.Formats;
 
@@ -60,8 +63,21 @@ public static class NetworkText
         {
             NetworkFormat.Yaml => YamlNetworkReader.Read(text, name),
             NetworkFormat.Printed => PrintedModelReader.Read(text, name),
-            NetworkFormat.Python => throw new CnnShapeException("Python source is not read yet.", new Place { File = name }),
+            NetworkFormat.Python => PythonReader.Read(text, name, null, true, new PythonOptions()).Network,
             _ => LayerLinesReader.Read(text, name),
         };
+    }
+
+    /// <summary>
+    /// The network as the diagnosis edits it: Python source (run on <paramref name="input"/>, or the input the file
+    /// makes, in training or evaluation mode, as <paramref name="python"/> says which class to build), or any other text.
+    /// </summary>
+    public static NetworkSource Open(string text, string name, NetworkFormat format, Shape? input, bool training, PythonOptions? python = null)
+    {
+        if (text.Trim().Length == 0) throw new CnnShapeException("the text is empty.", new Place { File = name });
+        if (format == NetworkFormat.Auto) format = Detect(text, name);
+        if (format == NetworkFormat.Python) return new PythonSource(text, name, input, training, python ?? new PythonOptions());
+        if (python is { ClassName: not null } or { Arguments: not null }) throw new CnnShapeException("--class and --args are for Python source; this text is read as another format.", new Place { File = name });
+        return new TextSource(text, name, format);
     }
 }

@@ -146,9 +146,11 @@ public static class WebServer
     internal static string NetApi(JsonElement body)
     {
         var r = NetRequest.Read(body);
-        var source = new TextSource(r.Text, "network", r.Format);
+        var source = NetworkText.Open(r.Text, "network", r.Format, r.Input, !r.Eval, new Formats.Python.PythonOptions(r.Class, r.Args));
         if (Diagnoser.Diagnose(source, r.Input, training: !r.Eval) is { } diagnosis) throw new Refused(NetAnswer.Write(diagnosis));
-        return WithId(NetworkAnalyzer.Analyze(source.Read(source.Lines), r.Input, training: !r.Eval));
+        var report = NetworkAnalyzer.Analyze(source.Read(source.Lines), r.Input, training: !r.Eval);
+        if (source is Formats.Python.PythonSource py && py.Model.Notes.Count > 0) report = report with { Warnings = [.. py.Model.Notes, .. report.Warnings] };
+        return WithId(report);
     }
 
     /// <summary>A request answered with 400 and a document of its own (a diagnosis) rather than a bare error.</summary>

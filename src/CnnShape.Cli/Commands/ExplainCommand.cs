@@ -35,9 +35,10 @@ internal static class ExplainCommand
             {
                 var source = NetSource.Load(path);
                 if (source.IsOnnx) throw new CnnShapeException("explain --net reads the text formats; an ONNX model runs as exported.", new Place { File = source.Name });
-                var text2 = new TextSource(source.Text!, source.Name);
+                var given = p.GetValue(input) is string s ? Shape.Parse(s) : null;
+                var text2 = NetworkText.Open(source.Text!, source.Name, NetworkFormat.Auto, given, !p.GetValue(eval), new Formats.Python.PythonOptions(Path: path == "-" ? null : path));
                 lines = text2.Lines;
-                diagnosis = Diagnoser.Diagnose(text2, p.GetValue(input) is string s ? Shape.Parse(s) : null, !p.GetValue(eval));
+                diagnosis = Diagnoser.Diagnose(text2, given, !p.GetValue(eval));
                 located = diagnosis is null
                     ? "the network runs at this input; the error came from another input — pass it with --input."
                     : diagnosis.Error.Mismatch is { } m && explained.Argument == m.Argument && explained.Expected == m.Expected && explained.Actual == m.Actual

@@ -13,18 +13,21 @@ internal static class NetCommand
 {
     public static Command Build(TextWriter output, TextWriter stderr)
     {
-        var file = new Argument<string>("file") { Description = "A PyTorch print(model) text, a cnnshape YAML network, or a file of layer lines." };
+        var file = new Argument<string>("file") { Description = "A network: ONNX, PyTorch print(model) text, the Python source of an nn.Module, cnnshape YAML, or layer lines (- for stdin)." };
+        var modelClass = new Option<string?>("--class") { Description = "Python source: the class (or function) that makes the model (default: the nn.Module class no other class uses)." };
+        var modelArgs = new Option<string?>("--args") { Description = "Python source: the constructor's arguments as Python writes them, e.g. \"num_classes=10\"." };
         var input = new Option<string?>("--input", "-i") { Description = "The input shape (overrides the one in the file)." };
         var format = new Option<string>("--format") { Description = "table (default), markdown or csv.", DefaultValueFactory = _ => "table" };
         var unit = new Option<string?>("--unit") { Description = "An output unit, e.g. 3,5: print the input region it sees." };
         var json = new Option<bool>("--json") { Description = "Write the CONTRACT JSON on stdout." };
         var eval = new Option<bool>("--eval") { Description = "Evaluation mode (model.eval()): BatchNorm uses running statistics, so one value per channel is fine." };
         var allNodes = new Option<bool>("--all-nodes") { Description = "Also show the ONNX nodes that compute only from constants (Identity of a weight, static shape arithmetic)." };
-        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, json, eval, allNodes };
+        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, json, eval, allNodes, modelClass, modelArgs };
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
-            var (maybe, diagnosis, lines) = Run(path, p.GetValue(input), !p.GetValue(eval));
+            var python = new Formats.Python.PythonOptions(p.GetValue(modelClass), p.GetValue(modelArgs), path == "-" ? null : path);
+            var (maybe, diagnosis, lines) = Run(path, p.GetValue(input), !p.GetValue(eval), python);
             if (diagnosis is not null)
             {
                 // a network PyTorch refuses: exit 2 with the one paragraph on stderr, and the diagnosis on stdout
@@ -59,15 +62,21 @@ internal static class NetCommand
     }
 
     /// <summary>The report, or — for a text network PyTorch refuses — its diagnosis (with the text's lines).</summary>
-    internal static (NetworkReport? Report, Diagnosis.Diagnosis? Diagnosis, IReadOnlyList<string>? Lines) Run(string path, string? inputText, bool training = true)
+    internal static (NetworkReport? Report, Diagnosis.Diagnosis? Diagnosis, IReadOnlyList<string>? Lines) Run(string path, string? inputText, bool training = true, Formats.Python.PythonOptions? python = null)
     {
         var shape = inputText is null ? null : Shape.Parse(inputText);
         var source = NetSource.Load(path);
-        if (source.IsOnnx) return (Analyze(path, inputText, training), null, null);
-        var text = new TextSource(source.Text!, source.Name);
+        if (source.IsOnnx)
+        {
+            if (python is { ClassName: not null } or { Arguments: not null }) throw new CnnShapeException("--class and --args are for Python source, not ONNX.", new Place { File = source.Name });
+            return (Analyze(path, inputText, training), null, null);
+        }
+        var text = NetworkText.Open(source.Text!, source.Name, NetworkFormat.Auto, shape, training, python);
         var diagnosis = Diagnosis.Diagnoser.Diagnose(text, shape, training);
         if (diagnosis is not null) return (null, diagnosis, text.Lines);
-        return (NetworkAnalyzer.Analyze(text.Read(text.Lines), shape, training), null, null);
+        var report = NetworkAnalyzer.Analyze(text.Read(text.Lines), shape, training);
+        if (text is Formats.Python.PythonSource py && py.Model.Notes.Count > 0) report = report with { Warnings = [.. py.Model.Notes, .. report.Warnings] };
+        return (report, null, null);
     }
 
     internal static NetworkReport Analyze(string path, string? inputText, bool training = true)

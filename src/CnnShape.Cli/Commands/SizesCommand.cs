@@ -13,23 +13,28 @@ internal static class SizesCommand
 {
     public static Command Build(TextWriter output)
     {
-        var file = new Argument<string>("file") { Description = "A network (print(model) text, YAML or layer lines)." };
+        var file = new Argument<string>("file") { Description = "A network (print(model) text, Python source, YAML or layer lines)." };
         var input = new Option<string?>("--input", "-i") { Description = "The base input shape (the varied axis is replaced)." };
         var axis = new Option<int?>("--axis") { Description = "The tensor dimension to vary (default: every spatial axis)." };
         var from = new Option<long>("--from") { Description = "Smallest size tried (default 1).", DefaultValueFactory = _ => 1 };
         var to = new Option<long>("--to") { Description = "Largest size tried (default 1024).", DefaultValueFactory = _ => 1024 };
         var json = new Option<bool>("--json") { Description = "Write JSON on stdout." };
         var eval = new Option<bool>("--eval") { Description = "Evaluation mode (model.eval()): BatchNorm uses running statistics, so one value per channel is fine." };
-        var command = new Command("sizes", "Which input sizes a network accepts, as arithmetic progressions, with the output size as a formula.") { file, input, axis, from, to, json, eval };
+        var modelClass = new Option<string?>("--class") { Description = "Python source: the class (or function) that makes the model." };
+        var modelArgs = new Option<string?>("--args") { Description = "Python source: the constructor's arguments, e.g. \"num_classes=10\"." };
+        var command = new Command("sizes", "Which input sizes a network accepts, as arithmetic progressions, with the output size as a formula.") { file, input, axis, from, to, json, eval, modelClass, modelArgs };
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
             var source = NetSource.Load(path);
             if (source.IsOnnx) throw new CnnShapeException("sizes reads the text formats (print(model), layer lines, YAML, Python); for an ONNX model, run net with a symbolic input size instead.", new Place { File = source.Name });
-            var network = NetworkText.Read(source.Text!, source.Name);
-            var baseInput = p.GetValue(input) is string s ? Shape.Parse(s) : network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.", new Place { File = source.Name });
+            var given = p.GetValue(input) is string s ? Shape.Parse(s) : null;
+            bool training = !p.GetValue(eval);
+            var text = NetworkText.Open(source.Text!, source.Name, NetworkFormat.Auto, given, training, new Formats.Python.PythonOptions(p.GetValue(modelClass), p.GetValue(modelArgs), path == "-" ? null : path));
+            var network = text.Read(text.Lines);
+            var baseInput = given ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.", new Place { File = source.Name });
             var axes = p.GetValue(axis) is int a ? [a] : Enumerable.Range(2, Math.Max(0, baseInput.Rank - 2)).ToArray();
-            var answers = axes.Select(x => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to), training: !p.GetValue(eval))).ToList();
+            var answers = axes.Select(x => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to), training, shape => text.Read(text.Lines, shape))).ToList();
             output.Write(p.GetValue(json) ? Json(answers) + "\n" : Text(answers));
             return Cli.Ok;
         });

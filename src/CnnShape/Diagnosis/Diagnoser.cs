@@ -49,7 +49,12 @@ public static class Diagnoser
         private NetworkRun? Run(Network network, Shape shape)
         {
             if (++_runs > Budget) return null;
-            try { return NetworkAnalyzer.Run(network, shape, training); }
+            try
+            {
+                // code run on its input is read again for another input
+                if (network.Traced && !shape.Equals(network.DeclaredInput)) network = source.Read(lines, shape);
+                return NetworkAnalyzer.Run(network, shape, training);
+            }
             catch (CnnShapeException) { return null; }
         }
 
@@ -59,7 +64,7 @@ public static class Diagnoser
             var shape = c.Input ?? input;
             Network edited;
             var editedLines = Edit.Apply(source.Lines, c.Edits);
-            try { edited = source.Read(editedLines); }
+            try { edited = source.Read(editedLines, shape); }
             catch (CnnShapeException) { return null; }
             var run = Run(edited, shape);
             if (run is null) return null;

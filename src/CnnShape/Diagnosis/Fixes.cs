@@ -62,6 +62,12 @@ public abstract class NetworkSource
     public abstract Network Read(IReadOnlyList<string> lines);
 
     /// <summary>
+    /// Reads lines into a network for one input: the same network for every input, except where the format is code run
+    /// on its input (Python source), whose reshapes take their numbers from it.
+    /// </summary>
+    public virtual Network Read(IReadOnlyList<string> lines, Shape input) => Read(lines);
+
+    /// <summary>
     /// The edit of <paramref name="lines"/> that sets <paramref name="parameter"/> of the layer to <paramref name="value"/>
     /// (text, e.g. <c>2704</c> or <c>16 * 13 * 13</c>), or null when this format cannot say it.
     /// </summary>

@@ -143,8 +143,9 @@ internal sealed class Arguments(Signature signature, PyValue?[] values)
 }
 
 /// <summary>The closest known name to a misspelt one, for "did you mean" hints.</summary>
-internal static class Suggest
+public static class Suggest
 {
+    /// <summary>The known name nearest to <paramref name="name"/> by edit distance, when one is close enough.</summary>
     public static string? Closest(string name, IEnumerable<string> known)
     {
         string? best = null;

@@ -39,6 +39,16 @@ public static class LayerCatalog
         return entry.Build(entry.Signature.Bind(call));
     }
 
+    /// <summary>
+    /// Binds a call to the layer's signature as Python would (refusing what Python refuses) and gives every argument with
+    /// its value, defaults filled in, in signature order — what a built module's attributes hold.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, PyValue>> Bind(LayerCall call)
+    {
+        if (!Entries.TryGetValue(call.Name, out var entry)) throw new CnnShapeException($"'{call.Name}' is not a layer cnnshape knows.");
+        return entry.Signature.Bind(call).Given().ToList();
+    }
+
     /// <summary>The position of <paramref name="parameter"/> in the layer's constructor signature (−1 when it has none).</summary>
     public static int Position(string layer, string parameter) =>
         Entries.TryGetValue(layer, out var entry) ? Array.FindIndex(entry.Signature.Params, p => p.Name == parameter) : -1;

@@ -14,6 +14,12 @@ public enum MergeKind
     Subtract,
     /// <summary><c>torch.cat</c> along a dimension.</summary>
     Concat,
+    /// <summary>Element-wise quotient with broadcasting.</summary>
+    Divide,
+    /// <summary><c>torch.stack</c>: a new dimension of the inputs' count.</summary>
+    Stack,
+    /// <summary><c>torch.matmul</c> / <c>@</c> of two tensors.</summary>
+    MatMul,
 }
 
 /// <summary>One node of a network: a layer, or a merge of several tensors.</summary>
@@ -25,6 +31,9 @@ public abstract record NetworkNode
     public required IReadOnlyList<string> Inputs { get; init; }
     /// <summary>Where it was written: the file and line (and, for Python, the column), as data.</summary>
     public required Place Place { get; init; }
+
+    /// <summary>The name its row shows, when it differs from <see cref="Name"/> (Python source: a module called twice shows its name twice).</summary>
+    public string? Label { get; init; }
 }
 
 /// <summary>A layer applied to one input tensor.</summary>
@@ -37,6 +46,9 @@ public sealed record LayerNode : NetworkNode
 
     /// <summary>The 1-based column where <see cref="Text"/> starts in its line of the file, when it is written on one line as is.</summary>
     public int? TextColumn { get; init; }
+
+    /// <summary>A second call of a module already called: its parameters are counted once, at the first call.</summary>
+    public bool SharesParameters { get; init; }
 }
 
 /// <summary>A merge of several tensors.</summary>
@@ -53,4 +65,11 @@ public sealed record MergeNode : NetworkNode
 /// <param name="DeclaredInput">The input shape written in the file, if any.</param>
 /// <param name="Nodes">The nodes, in the order written.</param>
 /// <param name="Outputs">The names of the output tensors (the last node when none is given).</param>
-public sealed record Network(string InputName, Shape? DeclaredInput, IReadOnlyList<NetworkNode> Nodes, IReadOnlyList<string> Outputs);
+public sealed record Network(string InputName, Shape? DeclaredInput, IReadOnlyList<NetworkNode> Nodes, IReadOnlyList<string> Outputs)
+{
+    /// <summary>Modules (and parameters) the model holds but the run never calls: their parameters still count, as PyTorch counts them.</summary>
+    public IReadOnlyList<(string Name, long Params)> Idle { get; init; } = [];
+
+    /// <summary>Whether the network was traced from code for <see cref="DeclaredInput"/> (its reshapes hold numbers taken from that input).</summary>
+    public bool Traced { get; init; }
+}

@@ -67,8 +67,11 @@ public sealed record NetworkReport(IReadOnlyList<Dim> Input, IReadOnlyList<Layer
     /// <summary>The name of the (first) input tensor.</summary>
     public string InputName { get; init; } = "input";
 
-    /// <summary>Total learnable parameters.</summary>
-    public long TotalParams => Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Params, "the parameter total"));
+    /// <summary>Total learnable parameters (with those of modules the run does not call).</summary>
+    public long TotalParams => Idle.Aggregate(Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Params, "the parameter total")), (sum, i) => Checked.Add(sum, i.Params, "the parameter total"));
+
+    /// <summary>Modules the model holds but does not call, with their parameters.</summary>
+    public IReadOnlyList<(string Name, long Params)> Idle { get; init; } = [];
     /// <summary>Total MACs.</summary>
     public Dim TotalMacs => Layers.Aggregate((Dim)0, (sum, r) => sum + r.Macs);
     /// <summary>Total activation bytes (every node output).</summary>
@@ -137,7 +140,7 @@ public static class NetworkAnalyzer
                         var result = training ? l.Layer.Apply(ins[0].Shape) : l.Layer.ApplyInEval(ins[0].Shape);
                         inferred = result.Inferred;
                         output = result.Output;
-                        parameters = result.Params;
+                        parameters = l.SharesParameters ? 0 : result.Params;
                         macs = result.Macs;
                         field = FieldPropagation.ThroughLayer(l.Layer, ins[0].Field, ins[0].Shape, output);
                         type = l.Layer.Type;
@@ -148,6 +151,7 @@ public static class NetworkAnalyzer
                         var (union, disagreement) = FieldPropagation.Union(ins.Select(x => x.Field).ToList(), output, m.Inputs);
                         field = union;
                         if (disagreement is not null) warnings.Add($"{node.Place.Location}'{node.Name}': {disagreement}.");
+                        if (m.Kind is MergeKind.Stack or MergeKind.MatMul) field = m.Kind == MergeKind.MatMul ? ReceptiveField.Flattened : ReceptiveField.None;
                         type = m.Kind == MergeKind.Concat ? "Concat" : m.Kind.ToString();
                         break;
                     default:
@@ -155,7 +159,7 @@ public static class NetworkAnalyzer
                 }
                 field = FieldPropagation.WithExtents(field, TensorInfo.DimsOf(output));
                 tensors[node.Name] = (output, field);
-                rows.Add(new LayerRow(node.Name, type, TensorInfo.DimsOf(output), parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Line = node.Place.Line, Inferred = inferred });
+                rows.Add(new LayerRow(node.Label ?? node.Name, type, TensorInfo.DimsOf(output), parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Tensor = node.Name, Line = node.Place.Line, Inferred = inferred, Constant = node is LayerNode { Layer: TensorOp op } && op.Effect(ins[0].Shape, output, 0) == FieldEffect.Constant });
             }
             catch (CnnShapeException e)
             {
@@ -168,10 +172,14 @@ public static class NetworkAnalyzer
                 break;
             }
         }
+        foreach (var (name, count) in network.Idle)
+        {
+            warnings.Add($"'{name}' holds {count:N0} parameters that no row shows (it is never called, or its forward is its own); they count in the total, as PyTorch counts them.");
+        }
         var infos = new Dictionary<string, TensorInfo>(tensors.Count, StringComparer.Ordinal);
         foreach (var (name, (s, f)) in tensors) infos[name] = TensorInfo.Of(s, f);
-        var outputs = failure is null ? network.Outputs : [rows.Count > 0 ? rows[^1].Name : network.InputName];
-        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, infos, outputs, warnings), failure);
+        var outputs = failure is null ? network.Outputs : [rows.Count > 0 ? rows[^1].Tensor : network.InputName];
+        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, infos, outputs, warnings) { InputName = network.InputName, Idle = network.Idle }, failure);
     }
 
     /// <summary>The place of a node as data: file and line, its name and text, and the inputs it got.</summary>
@@ -270,15 +278,24 @@ public static class NetworkAnalyzer
         return order;
     }
 
-    /// <summary>Merges: broadcasting for element-wise ops (<see cref="Broadcasting"/>); <c>torch.cat</c> for Concat (<see cref="Concatenation"/>).</summary>
-    internal static Shape Merge(MergeNode node, List<Shape> shapes)
+    /// <summary>
+    /// Merges: broadcasting for element-wise ops (<see cref="Broadcasting"/>); <c>torch.cat</c> for Concat
+    /// (<see cref="Concatenation"/>), <c>torch.stack</c> (<see cref="Stacking"/>), <c>torch.matmul</c> (<see cref="MatrixProduct"/>).
+    /// </summary>
+    public static Shape Merge(MergeNode node, IReadOnlyList<Shape> shapes)
     {
-        if (shapes.Count < 2 && node.Kind != MergeKind.Concat) throw new CnnShapeException($"{node.Kind} needs at least two inputs.");
+        if (shapes.Count < 2 && node.Kind is not (MergeKind.Concat or MergeKind.Stack)) throw new CnnShapeException($"{node.Kind} needs at least two inputs.");
+        if (shapes.Count == 0) throw new CnnShapeException($"{(node.Kind == MergeKind.Stack ? "stack" : "torch.cat")}() expects a non-empty list of tensors.");
         var dims = shapes.Select(s => s.ToArray()).ToList();
-        if (node.Kind == MergeKind.Concat)
+        switch (node.Kind)
         {
-            int dim = Dims.Wrap(node.Dim, shapes[0].Rank, "torch.cat", "dim");
-            return Shape.Own(Concatenation.Shape(dims, dim, node.Inputs));
+            case MergeKind.Concat:
+                return Shape.Own(Concatenation.Shape(dims, Dims.Wrap(node.Dim, shapes[0].Rank, "torch.cat", "dim"), node.Inputs));
+            case MergeKind.Stack:
+                return Shape.Own(Stacking.Shape(dims, Dims.Wrap(node.Dim, shapes[0].Rank + 1, "torch.stack", "dim"), node.Inputs));
+            case MergeKind.MatMul:
+                if (shapes.Count != 2) throw new CnnShapeException("matmul takes two tensors.");
+                return Shape.Own(MatrixProduct.Shape(dims[0], dims[1]));
         }
         return Shape.Own(Broadcasting.Shape(dims, node.Inputs));
     }

@@ -11,6 +11,7 @@ internal static class FieldPropagation
     {
         if (field is GlobalField) return field;
         if (layer is LazyLayer lazy) layer = lazy.For(input).Layer;
+        if (layer is WrappedLayer wrapped) layer = wrapped.Inner;
         switch (layer)
         {
             case Linear:
@@ -21,6 +22,20 @@ internal static class FieldPropagation
             case Flatten or Unflatten:
                 if (field is SpatialField && !SameSpatialDims(input, output, ((SpatialField)field).Axes.Length)) return ReceptiveField.Flattened;
                 return field;
+            case TensorOp op:
+                {
+                    var effect = op.Effect(input, output, field is SpatialField sf ? sf.Axes.Length : 0);
+                    if (effect == FieldEffect.Constant) return ReceptiveField.Constant;
+                    if (field is not SpatialField) return field;
+                    if (op.GeometryFor(input, output) is not null) break;
+                    return effect switch
+                    {
+                        FieldEffect.Keep => field,
+                        FieldEffect.Global => ReceptiveField.Global,
+                        FieldEffect.Mixed => ReceptiveField.Flattened,
+                        _ => ReceptiveField.None,
+                    };
+                }
         }
         if (field is not SpatialField spatial) return field;
         var geometry = layer.GeometryFor(input, output);
@@ -290,6 +305,10 @@ internal static class FieldPropagation
     /// </summary>
     public static (ReceptiveField Field, string? Disagreement) Union(IReadOnlyList<ReceptiveField> fields, Shape output, IReadOnlyList<string> names)
     {
+        // a constant the model makes (a parameter, a bias tensor) adds nothing of the input
+        var read = fields.Where(f => f is not NoField { IsConstant: true }).ToList();
+        if (read.Count == 0) return (ReceptiveField.Constant, null);
+        fields = read;
         if (fields.Any(f => f is GlobalField)) return (ReceptiveField.Global, null);
         var spatial = fields.OfType<SpatialField>().ToList();
         if (spatial.Count == 0) return (fields.Count > 0 ? fields[0] : ReceptiveField.None, null);

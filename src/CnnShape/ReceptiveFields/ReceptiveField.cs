@@ -163,6 +163,9 @@ public abstract record ReceptiveField
 
     /// <summary>Spatial axes were flattened without mixing: a following dense layer makes the field global.</summary>
     public static readonly ReceptiveField Flattened = new NoField(mixed: true);
+
+    /// <summary>A tensor the model makes itself (a parameter, torch.zeros): it reads nothing of the input.</summary>
+    public static readonly ReceptiveField Constant = new NoField(mixed: false) { IsConstant = true };
 }
 
 /// <summary>A field per spatial axis.</summary>
@@ -178,4 +181,7 @@ public sealed record NoField(bool mixed) : ReceptiveField
 {
     /// <summary>Whether spatial positions were flattened into this tensor's features.</summary>
     public bool FromSpatial { get; } = mixed;
+
+    /// <summary>Whether the tensor is a constant of the model (it reads nothing of the input).</summary>
+    public bool IsConstant { get; init; }
 }

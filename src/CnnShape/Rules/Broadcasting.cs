@@ -108,3 +108,56 @@ public static class Concatenation
         return result;
     }
 }
+
+/// <summary><c>torch.stack</c>: every input has the same shape; the result has a new dimension of their count at <c>dim</c> (ATen <c>stack</c>).</summary>
+public static class Stacking
+{
+    /// <summary>The stacked shape; <paramref name="dim"/> is already wrapped against rank + 1.</summary>
+    public static long[] Shape(IReadOnlyList<long[]> shapes, int dim, IReadOnlyList<string>? names = null)
+    {
+        if (shapes.Count == 0) throw new CnnShapeException("stack expects a non-empty TensorList.");
+        for (int s = 1; s < shapes.Count; s++)
+        {
+            if (!shapes[s].SequenceEqual(shapes[0]))
+            {
+                string Name(int i) => names is not null && i < names.Count ? $"'{names[i]}' is {Dim.Format(shapes[i].Select(d => (Dim)d).ToArray())}" : Dim.Format(shapes[i].Select(d => (Dim)d).ToArray());
+                throw new CnnShapeException($"stack expects each tensor to be equal size: {Name(0)} but {Name(s)}.");
+            }
+        }
+        var result = new List<long>(shapes[0]);
+        result.Insert(dim, shapes.Count);
+        return [.. result];
+    }
+}
+
+/// <summary>
+/// <c>torch.matmul</c> (and <c>@</c>): 1-D·1-D is a dot product; a 1-D operand is a row (first) or column (second)
+/// vector whose added dimension is removed again; the last two dimensions multiply as matrices, (n×m)·(m×p) = n×p; the
+/// dimensions before them broadcast (ATen <c>matmul</c>, LinearAlgebra.cpp).
+/// </summary>
+public static class MatrixProduct
+{
+    /// <summary>The product's shape; a mismatch of the inner sizes is refused with both shapes.</summary>
+    public static long[] Shape(long[] a, long[] b)
+    {
+        if (a.Length == 0 || b.Length == 0) throw new CnnShapeException($"both arguments to matmul need to be at least 1D, but they are {a.Length}D and {b.Length}D.");
+        long inner = a[^1], other = b.Length == 1 ? b[0] : b[^2];
+        if (inner != other)
+        {
+            string Text(long[] s) => string.Join("x", s);
+            throw new CnnShapeException(
+                a.Length <= 2 && b.Length <= 2
+                    ? $"mat1 and mat2 shapes cannot be multiplied ({Text(a.Length == 1 ? [1, a[0]] : a)} and {Text(b.Length == 1 ? [b[0], 1] : b)}): the first's last size ({inner}) must equal the second's {(b.Length == 1 ? "size" : "second-to-last size")} ({other})."
+                    : $"matmul: the first operand's last size ({inner}, of [{string.Join(", ", a)}]) must equal the second's {(b.Length == 1 ? "size" : "second-to-last size")} ({other}, of [{string.Join(", ", b)}]).",
+                mismatch: new Mismatch("matmul", inner, other, -1));
+        }
+        if (a.Length == 1 && b.Length == 1) return [];
+        var batchA = a.Length > 2 ? a[..^2] : [];
+        var batchB = b.Length > 2 ? b[..^2] : [];
+        var batch = Broadcasting.Shape([batchA, batchB], ["the first operand's batch dimensions", "the second's"]);
+        var result = new List<long>(batch);
+        if (a.Length >= 2) result.Add(a[^2]);
+        if (b.Length >= 2) result.Add(b[^1]);
+        return [.. result];
+    }
+}

@@ -27,13 +27,23 @@ public static class SizeSolver
     private delegate long Step(long n);
 
     /// <summary>Tries every size from <paramref name="from"/> to <paramref name="to"/> along tensor dimension <paramref name="axis"/>.</summary>
-    public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to, bool training = true)
+    /// <remarks>
+    /// A network traced from code for one input (<see cref="Network.Traced"/>) holds that input's numbers in its
+    /// reshapes: it is read again for every size with <paramref name="reread"/>, up to 4,096 sizes.
+    /// </remarks>
+    public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to, bool training = true, Func<Shape, Network>? reread = null)
     {
         if (axis < 0 || axis >= baseInput.Rank) throw new CnnShapeException($"axis {axis} is not a dimension of the input {baseInput}.");
         if (from < 1 || to < from) throw new CnnShapeException($"the range must satisfy 1 ≤ from ≤ to, got {from}..{to}.");
         if (to - from > 100_000_000) throw new CnnShapeException($"the range {from}..{to} holds more than 100,000,000 sizes; narrow it.");
+        if (network.Traced)
+        {
+            if (reread is null) throw new CnnShapeException("this network was traced from code for one input; its sizes need the code read again for each size.");
+            if (to - from >= 4096) throw new CnnShapeException($"a model read from code runs once per size; narrow the range {from}..{to} to at most 4,096 sizes.");
+        }
         var order = NetworkAnalyzer.Order(network);
-        var program = Compile(order, network.InputName, baseInput, axis, out var final);
+        Form? final = null;
+        var program = network.Traced ? null : Compile(order, network.InputName, baseInput, axis, out final);
         string? formula = final?.Text();
         var accepted = new List<long>();
         var values = new long[order.Count];
@@ -47,7 +57,7 @@ public static class SizeSolver
                 ok = Run(program, order, index, network.InputName, n, values, out bool one);
                 if (ok && one) touchesOne.Add(n);
             }
-            else ok = Full(network, baseInput.With(axis, n), training) is null;
+            else ok = Full(network, baseInput.With(axis, n), training, reread) is null;
             if (ok) accepted.Add(n);
         }
         if (program is not null && accepted.Count > 0)
@@ -66,7 +76,7 @@ public static class SizeSolver
                 accepted = accepted.Where(n => !refused.Contains(n)).ToList();
             }
         }
-        CnnShapeException? refusal = accepted.Count == 0 ? Full(network, baseInput.With(axis, to), training) : null;
+        CnnShapeException? refusal = accepted.Count == 0 ? Full(network, baseInput.With(axis, to), training, reread) : null;
         if (program is not null && final is { } form && accepted.Count > 0 && accepted.All(n => form.Eval(n) == n))
         {
             // simplified where exact: on every accepted size the formula is the identity
@@ -76,10 +86,11 @@ public static class SizeSolver
     }
 
     /// <summary>The engine's refusal of the whole network at this input, or null when it runs.</summary>
-    private static CnnShapeException? Full(Network network, Shape input, bool training)
+    private static CnnShapeException? Full(Network network, Shape input, bool training, Func<Shape, Network>? reread = null)
     {
         try
         {
+            if (network.Traced && reread is not null && !input.Equals(network.DeclaredInput)) network = reread(input);
             NetworkAnalyzer.Analyze(network, input, training);
             return null;
         }
@@ -133,8 +144,10 @@ public static class SizeSolver
         {
             var node = order[i];
             Form? input = forms[node.Inputs[0]];
-            if (node is MergeNode)
+            if (node is MergeNode merge)
             {
+                // stacking and matrix products move the axes: the full engine decides each size
+                if (merge.Kind is MergeKind.Stack or MergeKind.MatMul) return null;
                 forms[node.Name] = input;
                 continue;
             }
