@@ -18,7 +18,7 @@ internal sealed class PyRaise(PInstance exception, Place place) : Exception(exce
 internal sealed partial class Interpreter
 {
     /// <summary>Statements and calls one read may run (a model file's loops are short; a runaway one is refused).</summary>
-    private const long StepLimit = 20_000_000;
+    private const long StepLimit = 5_000_000;
     private const int DepthLimit = 180;
 
     private long _steps;

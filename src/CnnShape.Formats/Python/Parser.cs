@@ -12,6 +12,15 @@ internal sealed class Parser
     private readonly List<Token> _tokens;
     private readonly string _file;
     private int _pos;
+    private int _depth;
+
+    /// <summary>How deep expressions and blocks may nest, and how long an operator chain may be (CPython's compiler has limits of its own).</summary>
+    private const int NestingLimit = 200, ChainLimit = 5000;
+
+    private void Enter()
+    {
+        if (++_depth > NestingLimit) throw Error($"the code nests more than {NestingLimit} levels deep here");
+    }
 
     private Parser(List<Token> tokens, string file)
     {
@@ -142,6 +151,13 @@ internal sealed class Parser
     }
 
     private List<Stmt> Block()
+    {
+        Enter();
+        try { return BlockBody(); }
+        finally { _depth--; }
+    }
+
+    private List<Stmt> BlockBody()
     {
         Expect(":");
         if (Peek.Kind != TokenKind.Newline) return SimpleStatements();
@@ -514,6 +530,13 @@ internal sealed class Parser
 
     private Expr Expression()
     {
+        Enter();
+        try { return ExpressionBody(); }
+        finally { _depth--; }
+    }
+
+    private Expr ExpressionBody()
+    {
         var t = Peek;
         if (IsName("lambda"))
         {
@@ -556,7 +579,12 @@ internal sealed class Parser
     private Expr Inversion()
     {
         var t = Peek;
-        if (AcceptName("not")) return At(new UnaryExpr("not", Inversion()), t);
+        if (AcceptName("not"))
+        {
+            Enter();
+            try { return At(new UnaryExpr("not", Inversion()), t); }
+            finally { _depth--; }
+        }
         return Comparison();
     }
 
@@ -587,8 +615,10 @@ internal sealed class Parser
     private Expr Binary(Func<Expr> next, params string[] ops)
     {
         var left = next();
+        int chain = 0;
         while (Peek.Kind == TokenKind.Op && ops.Contains(Peek.Text))
         {
+            if (++chain > ChainLimit) throw Error($"an expression chains more than {ChainLimit} operators");
             var t = _tokens[_pos++];
             left = At(new BinaryExpr(t.Text, left, next()), t);
         }
@@ -608,7 +638,9 @@ internal sealed class Parser
         if (Peek.Kind == TokenKind.Op && Peek.Text is "+" or "-" or "~")
         {
             _pos++;
-            return At(new UnaryExpr(t.Text, Factor()), t);
+            Enter();
+            try { return At(new UnaryExpr(t.Text, Factor()), t); }
+            finally { _depth--; }
         }
         return Power();
     }
@@ -617,15 +649,22 @@ internal sealed class Parser
     {
         var t = Peek;
         var b = Primary();
-        if (Accept("**")) return At(new BinaryExpr("**", b, Factor()), t);
+        if (Accept("**"))
+        {
+            Enter();
+            try { return At(new BinaryExpr("**", b, Factor()), t); }
+            finally { _depth--; }
+        }
         return b;
     }
 
     private Expr Primary()
     {
         var e = Atom();
+        int chain = 0;
         while (true)
         {
+            if (++chain > ChainLimit) throw Error($"an expression chains more than {ChainLimit} calls, subscripts or attributes");
             var t = Peek;
             if (Accept("."))
             {

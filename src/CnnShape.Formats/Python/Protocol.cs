@@ -457,7 +457,7 @@ internal sealed partial class Interpreter
     private bool Equal(object? a, object? b, Node at)
     {
         if (a is POpaque || b is POpaque) throw Error($"cnnshape cannot tell whether {Repr(a)} == {Repr(b)}", at);
-        if (a is PTensor || b is PTensor) throw Error("comparing tensors by value is not followed by cnnshape (it follows shapes, not values)", at);
+        if (a is PTensor || b is PTensor) throw Error("comparing tensors by value needs their values, which only running the model gives (cnnshape follows shapes, not values)", at);
         return ValueEqual(a, b);
     }
 
@@ -503,7 +503,7 @@ internal sealed partial class Interpreter
             case (PList x, PList y): return Lexicographic(x.Items, y.Items, op, at);
         }
         if (a is POpaque || b is POpaque) throw Error($"cnnshape cannot tell whether {Repr(a)} {op} {Repr(b)}", at);
-        if (a is PTensor || b is PTensor) throw Error("comparing tensors by value is not followed by cnnshape (it follows shapes, not values)", at);
+        if (a is PTensor || b is PTensor) throw Error("comparing tensors by value needs their values, which only running the model gives (cnnshape follows shapes, not values)", at);
         throw Raise("TypeError", $"'{op}' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'", at);
     }
 

@@ -15,7 +15,14 @@ public sealed record PythonOptions(string? ClassName = null, string? Arguments =
 /// <param name="Input">The input it was run on.</param>
 /// <param name="Model">What made the model, e.g. <c>Net()</c>.</param>
 /// <param name="Notes">What the reader settled on its own (the class it chose, where the input came from).</param>
-public sealed record PythonModel(Network Network, Shape Input, string Model, IReadOnlyList<string> Notes);
+public sealed record PythonModel(Network Network, Shape Input, string Model, IReadOnlyList<string> Notes)
+{
+    /// <summary>Every call of a module without children, in order, with its output shape: what forward hooks on the leaf modules see.</summary>
+    public IReadOnlyList<(string Name, Shape? Output)> Calls { get; init; } = [];
+
+    /// <summary>The model's parameter count as <c>sum(p.numel() for p in model.parameters())</c> gives it (null when a lazy module has not been sized).</summary>
+    public long? Parameters { get; init; }
+}
 
 /// <summary>
 /// Reads the Python source of nn.Module classes without running Python: the file is tokenised, parsed and evaluated
@@ -79,8 +86,8 @@ public static class PythonReader
 
         var shape = input ?? FileInput(tree, name, notes) ?? throw new CnnShapeException(
             $"the file makes no example input; give the input shape with --input, e.g. --input 1x3x224x224.", new Place { File = name });
-        var network = Run(it, root, shape, training, name, notes);
-        return new PythonModel(network, shape, $"{makerName}({options.Arguments})", notes);
+        var (network, calls) = Run(it, root, shape, training, name, notes);
+        return new PythonModel(network, shape, $"{makerName}({options.Arguments})", notes) { Calls = calls, Parameters = Parameters(it, root) };
     }
 
     /// <summary>Where a node of a network read from Python comes from (for the diagnosis's edits).</summary>
@@ -163,7 +170,25 @@ public static class PythonReader
         return null;
     }
 
-    private static Network Run(Interpreter it, PInstance root, Shape shape, bool training, string name, List<string> notes)
+    /// <summary>sum(p.numel()) over the model's parameters, each counted once; null when a lazy layer's size is still open.</summary>
+    private static long? Parameters(Interpreter it, PInstance root)
+    {
+        long total = 0;
+        var seen = new HashSet<PTensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (_, module) in it.Torch.NamedModules(root, ""))
+        {
+            var state = module.Module!;
+            if (state.Layer is Layers.LazyLayer) return null;
+            if (state.Layer is not null) total = checked(total + state.Layer.Params);
+            foreach (var (_, p) in state.Parameters)
+            {
+                if (!p.Counted && p.Shape is not null && seen.Add(p)) total = checked(total + p.Shape.Numel());
+            }
+        }
+        return total;
+    }
+
+    private static (Network, IReadOnlyList<(string, Shape?)>) Run(Interpreter it, PInstance root, Shape shape, bool training, string name, List<string> notes)
     {
         var torch = it.Torch;
         var paths = new Dictionary<PInstance, string>(ReferenceEqualityComparer.Instance);
@@ -202,7 +227,7 @@ public static class PythonReader
         {
             if (trace.Origins.TryGetValue(node.Name, out var origin)) Origins.AddOrUpdate(node, origin);
         }
-        return new Network(inputName, shape, trace.Nodes, outputs) { Traced = true, Idle = Idle(trace, paths) };
+        return (new Network(inputName, shape, trace.Nodes, outputs) { Traced = true, Idle = Idle(trace, paths) }, trace.Calls);
     }
 
     /// <summary>The tensors a forward returns: a tensor, or tuples, lists and dicts of them.</summary>

@@ -94,6 +94,17 @@ public sealed class PythonSource : NetworkSource
         return [Edit.Insert(origin.Statement - 1, $"{indent}{argument.Id} = {code}({argument.Id})")];
     }
 
+    /// <inheritdoc/>
+    public override Edit? Rewrite(IReadOnlyList<string> lines, LayerNode node, string text, string replacement)
+    {
+        if (PythonReader.OriginOf(node) is not { Site: { } site } origin || origin.File.Name != ModuleOf(lines)) return null;
+        if (site.Line != site.EndLine || site.Line > lines.Count) return null;
+        string line = lines[site.Line - 1];
+        int at = line.IndexOf(text, StringComparison.Ordinal);
+        if (at < 0 || line.IndexOf(text, at + 1, StringComparison.Ordinal) >= 0) return null;
+        return Edit.Replace(site.Line, line[..at] + replacement + line[(at + text.Length)..]);
+    }
+
     /// <summary>Whether the failing module's constructor is written among the arguments of an nn.Sequential call.</summary>
     private bool ContainerHolds(LayerNode node, CallExpr child)
     {

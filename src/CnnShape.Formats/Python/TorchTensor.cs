@@ -62,7 +62,7 @@ internal sealed partial class Torch
             "dim" or "ndimension" => _ => (long)Known(t, at).Rank,
             "numel" or "nelement" => _ => Known(t, at).Numel(),
             "element_size" => _ => 4L,
-            "item" or "tolist" or "numpy" => c => throw _it.Error($"tensor.{name}() gives the tensor's values, which only running the model gives (cnnshape follows shapes)", c.Site),
+            "item" or "tolist" or "numpy" => c => throw _it.Error($"tensor.{name}() gives the tensor's values, which only running the model gives (cnnshape follows shapes, not values)", c.Site),
             "contiguous" => c =>
             {
                 var s = Known(t, c.Site);

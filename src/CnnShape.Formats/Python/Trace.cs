@@ -43,6 +43,8 @@ internal sealed class Trace(string inputName, bool training, Dictionary<PInstanc
     public Dictionary<string, NodeOrigin> Origins { get; } = new(StringComparer.Ordinal);
     /// <summary>Set while nn.Sequential's forward calls its children.</summary>
     public bool InContainer { get; set; }
+    /// <summary>Every call of a module without children, with its output's shape (what a forward hook on it sees).</summary>
+    public List<(string Name, Shape? Output)> Calls { get; } = [];
     /// <summary>For each module call running: whether its container called it.</summary>
     public Stack<bool> Via { get; } = new();
 
@@ -176,6 +178,7 @@ internal sealed partial class Torch
         {
             var result = _it.Invoke(new PBound(module, forward!), args, keywords, site);
             trace.Called.Add(module);
+            if (module.Module.Children.Count == 0) trace.Calls.Add((path, FirstTensor(result)?.Shape));
             return result;
         }
         finally
@@ -185,6 +188,14 @@ internal sealed partial class Torch
             trace.InContainer = container;
         }
     }
+
+    private static PTensor? FirstTensor(object? v) => v switch
+    {
+        PTensor t => t,
+        PTuple t => t.Items.Length > 0 ? FirstTensor(t.Items[0]) : null,
+        PList l => l.Items.Count > 0 ? FirstTensor(l.Items[0]) : null,
+        _ => null,
+    };
 
     /// <summary>A catalog layer's forward: one tensor in, PyTorch's shape rule, one row named by the module's qualified name.</summary>
     private object? ApplyLayer(PInstance self, List<object?> args, List<KeyValuePair<string, object?>> keywords, Node? site)

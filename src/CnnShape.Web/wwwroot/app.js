@@ -163,7 +163,8 @@ $("net-run").addEventListener("click", async () => {
     if (file) {
       d = await api("/api/onnx" + (input ? "?input=" + encodeURIComponent(input) : ""), await file.arrayBuffer(), true);
     } else {
-      d = await api("/api/net", { text: netText.value, format: $("net-format").value, input: input || null });
+      const cls = $("net-class").value.trim(), args = $("net-args").value.trim();
+      d = await api("/api/net", { text: netText.value, format: $("net-format").value, input: input || null, class: cls || null, args: args || null });
     }
     renderReport(d);
   } catch (e) {

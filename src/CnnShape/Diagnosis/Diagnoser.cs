@@ -87,6 +87,12 @@ public static class Diagnoser
             {
                 var layer = node.Layer is LazyLayer lazy && failure.Inputs.Count > 0 ? lazy.For(failure.Inputs[0]).Layer : node.Layer;
                 var x = failure.Inputs[0];
+                if (e.Mismatch is { Argument: "contiguous" })
+                {
+                    // a view of a transposed or sliced tensor: reshape copies when it must; contiguous() copies first
+                    if (source.Rewrite(lines, node, ".view(", ".reshape(") is { } reshape) yield return new Candidate("use .reshape(...), which copies the tensor when its layout does not allow a view.", [reshape], null);
+                    if (source.Rewrite(lines, node, ".view(", ".contiguous().view(") is { } contiguous) yield return new Candidate("make the tensor contiguous before the view.", [contiguous], null);
+                }
                 if (e.Mismatch is { } m)
                 {
                     if (m.Argument == "in_features" && x.Rank >= 3 && Product(x, 1) == m.Expected && source.InsertBefore(lines, node, "nn.Flatten()", "flatten") is { } flatten)

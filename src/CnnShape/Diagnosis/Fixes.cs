@@ -85,6 +85,12 @@ public abstract class NetworkSource
     /// </summary>
     public virtual IReadOnlyList<Edit>? Reroute(IReadOnlyList<string> lines, MergeNode merge, string operand, string layer, string name) => null;
 
+    /// <summary>
+    /// The edit that writes <paramref name="replacement"/> for <paramref name="text"/> in the call that made the node (code
+    /// formats: <c>.view(</c> → <c>.reshape(</c>); null when this format cannot say it or the text is not there exactly once.
+    /// </summary>
+    public virtual Edit? Rewrite(IReadOnlyList<string> lines, LayerNode node, string text, string replacement) => null;
+
     /// <summary>The network's input as the text declares it, if it does.</summary>
     public virtual Shape? DeclaredInput => null;
 }

@@ -148,7 +148,8 @@ internal sealed class ViewOp(string method, long[] sizes, long[]? inputStrides) 
         var sizes1 = TensorLayout.InferSize(sizes, numel, $"{op}({string.Join(", ", sizes)})");
         if (inputStrides is not null && TensorLayout.ViewStrides(input.ToArray(), inputStrides, sizes1) is null)
         {
-            throw new CnnShapeException($"view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): the input {input} has strides ({string.Join(", ", inputStrides)}) after a permute, transpose or slice. Use .reshape(...) instead, or .contiguous() before .view.");
+            throw new CnnShapeException($"view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): the input {input} has strides ({string.Join(", ", inputStrides)}) after a permute, transpose or slice. Use .reshape(...) instead, or .contiguous() before .view.",
+                mismatch: new Mismatch("contiguous", 1, 0, 0));
         }
         var output = Shape.Own(sizes1);
         string parts = input.Rank == 0 ? "1" : string.Join("·", input.ToArray());

@@ -206,3 +206,77 @@ public sealed class EvalModeTests : IDisposable
         Assert.Equal([1, 1000], JsonDocument.Parse(r.Stdout).RootElement.GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
     }
 }
+
+public sealed class PythonNetCommandTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private string Write(string name, string text) => _files.Write(name, text);
+
+    private const string LeNet = """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Net(nn.Module):
+            def __init__(self, num_classes=10):
+                super().__init__()
+                self.features = nn.Sequential(nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2))
+                self.fc1 = nn.Linear(6 * 14 * 14, num_classes)
+
+            def forward(self, x):
+                x = self.features(x)
+                x = x.view(x.size(0), -1)
+                return F.log_softmax(self.fc1(x), dim=1)
+
+
+        if __name__ == "__main__":
+            print(Net()(torch.randn(2, 3, 32, 32)).shape)
+        """;
+
+    [Fact]
+    public void Python_source_gives_a_row_per_call_named_as_named_modules_with_the_line_of_each()
+    {
+        var r = CliRunner.Run("net", Write("lenet.py", LeNet), "--json", "--args", "num_classes=7");
+
+        Assert.Equal(0, r.ExitCode);
+        var root = JsonDocument.Parse(r.Stdout).RootElement;
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(["features.0", "features.1", "features.2", "view", "fc1", "F.log_softmax"], layers.Select(l => l.GetProperty("name").GetString()));
+        Assert.Equal([13, 13, 13, 14, 15, 15], layers.Select(l => l.GetProperty("line").GetInt32()));
+        // the input the file makes, said so
+        Assert.Equal([2, 3, 32, 32], root.GetProperty("input").EnumerateArray().Select(x => x.GetInt64()));
+        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("line 19 of lenet.py makes it"));
+        Assert.Equal([2, 7], layers[^1].GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
+    }
+
+    [Fact]
+    public void Python_source_that_fails_gives_the_statement_and_fixes_as_source_edits()
+    {
+        var r = CliRunner.Run("net", Write("lenet.py", LeNet), "--input", "1x3x64x64", "--json");
+
+        Assert.Equal(2, r.ExitCode);
+        var root = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal("fc1", root.GetProperty("at").GetProperty("layer").GetString());
+        Assert.Equal(15, root.GetProperty("at").GetProperty("line").GetInt32());
+        var first = root.GetProperty("fixes")[0];
+        Assert.Equal("        self.fc1 = nn.Linear(6 * 14 * 14, num_classes)".Replace("6 * 14 * 14", "5400", StringComparison.Ordinal),
+            first.GetProperty("edits")[0].GetProperty("text").GetString());
+        Assert.StartsWith("cnnshape: lenet.py:15:", r.Stderr);
+    }
+
+    [Fact]
+    public void Python_options_are_checked()
+    {
+        var missing = CliRunner.Run("net", Write("lenet.py", LeNet), "--class", "LeNet");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal("cnnshape: lenet.py: the file defines no class or function 'LeNet' (did you mean 'Net'?); its nn.Module classes are: Net.\n", missing.Stderr);
+
+        var yaml = CliRunner.Run("net", Write("net.txt", "Conv2d(3, 8, 3)\n"), "--input", "1x3x8x8", "--args", "num_classes=3");
+        Assert.Equal(2, yaml.ExitCode);
+        Assert.Contains("--class and --args are for Python source", yaml.Stderr);
+    }
+}

@@ -76,6 +76,22 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Api_net_reads_a_pasted_class_and_diagnoses_it()
+    {
+        const string Source = "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self, width=8):\n        super().__init__()\n        self.conv = nn.Conv2d(3, width, 3)\n        self.fc = nn.Linear(width * 14 * 14, 10)\n\n    def forward(self, x):\n        return self.fc(self.conv(x).flatten(1))\n";
+        string Request(string input, string? args) => JsonSerializer.Serialize(new Dictionary<string, object> { ["text"] = Source, ["input"] = input, ["args"] = args! }, JsonContext.Default.DictionaryStringObject);
+
+        var (okStatus, ok) = await Post("/api/net", Request("1x3x16x16", "width=8"));
+        var (badStatus, bad) = await Post("/api/net", Request("1x3x32x32", null));
+
+        Assert.Equal(HttpStatusCode.OK, okStatus);
+        Assert.Equal(["conv", "flatten", "fc"], ok.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus);
+        Assert.Equal(10, bad.GetProperty("at").GetProperty("line").GetInt32());
+        Assert.Equal("        self.fc = nn.Linear(7200, 10)", bad.GetProperty("fixes")[0].GetProperty("edits")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Api_net_errors_name_the_line()
     {
         var (status, body) = await Post("/api/net", "{\"text\": \"Conv2d(3, 8, 3)\\nConv2dd(8, 8, 3)\\n\", \"input\": [1, 3, 16, 16]}");
@@ -141,4 +157,5 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, object>))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(int[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
 internal sealed partial class JsonContext : System.Text.Json.Serialization.JsonSerializerContext;
