@@ -251,22 +251,43 @@ public static class PythonReader
         }
     }
 
-    /// <summary>Modules and parameters the run did not use: PyTorch counts their parameters all the same.</summary>
+    /// <summary>
+    /// Modules and parameters no row holds — never called (under the outermost module never called, summed), or called
+    /// through a forward of their own — whose parameters PyTorch counts all the same.
+    /// </summary>
     private static List<(string, long)> Idle(Trace trace, Dictionary<PInstance, string> paths)
     {
-        var idle = new List<(string, long)>();
+        var uncalled = new HashSet<string>(paths.Where(p => !trace.Called.Contains(p.Key)).Select(p => p.Value), StringComparer.Ordinal);
+        string Owner(string path)
+        {
+            // the outermost ancestor (or itself) that was never called
+            var parts = path.Split('.');
+            for (int i = 1; i <= parts.Length; i++)
+            {
+                string prefix = string.Join(".", parts.Take(i));
+                if (uncalled.Contains(prefix)) return prefix;
+            }
+            return path;
+        }
+        var idle = new List<(string Name, long Params)>();
+        void Add(string name, long count)
+        {
+            int i = idle.FindIndex(x => x.Name == name);
+            if (i >= 0) idle[i] = (name, idle[i].Params + count);
+            else idle.Add((name, count));
+        }
         foreach (var (module, path) in paths)
         {
             var state = module.Module!;
             if (state.Layer is not null)
             {
                 // never called, or called through a forward of its own (LayerNorm2d's F.layer_norm): no row holds its parameters
-                if (!trace.Applied.Contains(module) && state.Layer.Params > 0) idle.Add((path, state.Layer.Params));
+                if (!trace.Applied.Contains(module) && state.Layer.Params > 0) Add(Owner(path), state.Layer.Params);
                 continue;
             }
             foreach (var (k, p) in state.Parameters)
             {
-                if (!p.Counted && !trace.Used.Contains(p) && p.Shape is not null) idle.Add((path.Length == 0 ? k : path + "." + k, p.Shape.Numel()));
+                if (!p.Counted && !trace.Used.Contains(p) && p.Shape is not null) Add(Owner(path.Length == 0 ? k : path + "." + k), p.Shape.Numel());
             }
         }
         return idle;
