@@ -147,8 +147,8 @@ public static class WebServer
     {
         var r = NetRequest.Read(body);
         var source = NetworkText.Open(r.Text, "network", r.Format, r.Input, !r.Eval, new Formats.Python.PythonOptions(r.Class, r.Args));
-        if (Diagnoser.Diagnose(source, r.Input, training: !r.Eval) is { } diagnosis) throw new Refused(NetAnswer.Write(diagnosis));
-        var report = NetworkAnalyzer.Analyze(source.Read(source.Lines), r.Input, training: !r.Eval);
+        var (report, diagnosis) = Diagnoser.Check(source, r.Input, training: !r.Eval);
+        if (diagnosis is not null) throw new Refused(NetAnswer.Write(diagnosis));
         if (source is Formats.Python.PythonSource py && py.Model.Notes.Count > 0) report = report with { Warnings = [.. py.Model.Notes, .. report.Warnings] };
         return WithId(report);
     }

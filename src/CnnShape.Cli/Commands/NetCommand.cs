@@ -39,7 +39,12 @@ internal static class NetCommand
             var report = maybe!;
             if (p.GetValue(json))
             {
-                output.Write(NetAnswer.Write(report));
+                if (output is StreamWriter { BaseStream: var stream } writer)
+                {
+                    writer.Flush();
+                    NetAnswer.Write(stream, report);
+                }
+                else output.Write(NetAnswer.Write(report));
                 output.Write('\n');
                 return Cli.Ok;
             }
@@ -72,9 +77,8 @@ internal static class NetCommand
             return (Analyze(path, inputText, training), null, null);
         }
         var text = NetworkText.Open(source.Text!, source.Name, NetworkFormat.Auto, shape, training, python);
-        var diagnosis = Diagnosis.Diagnoser.Diagnose(text, shape, training);
+        var (report, diagnosis) = Diagnosis.Diagnoser.Check(text, shape, training);
         if (diagnosis is not null) return (null, diagnosis, text.Lines);
-        var report = NetworkAnalyzer.Analyze(text.Read(text.Lines), shape, training);
         if (text is Formats.Python.PythonSource py && py.Model.Notes.Count > 0) report = report with { Warnings = [.. py.Model.Notes, .. report.Warnings] };
         return (report, null, null);
     }

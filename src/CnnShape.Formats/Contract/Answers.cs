@@ -9,7 +9,8 @@ namespace CnnShape.Formats.Contract;
 /// <summary>The answers of CONTRACT.md, each written in one place for the CLI (<c>--json</c>, batches) and the web API.</summary>
 public static class Answers
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The contract's writer options: UTF-8 as is (no \\u escapes for ×, →, quotes).</summary>
+    internal static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A JSON document written by <paramref name="body"/>, as a string.</summary>
     public static string Write(Action<Utf8JsonWriter> body)

@@ -92,6 +92,11 @@ public static class LayerBatch
         private readonly Utf8JsonWriter _json;
         private readonly List<long> _dims = new(8);
         private char[] _chars = new char[256];
+        private char[] _key = new char[512];
+
+        /// <summary>Answers by request (layer text and input): a batch that repeats a request, refused or not, computes it once.</summary>
+        private readonly Dictionary<string, object> _answers = new(StringComparer.Ordinal);
+        private const int AnswerCapacity = 8192;
 
         public Worker() => _json = Answers.Writer(_out);
 
@@ -118,34 +123,54 @@ public static class LayerBatch
             {
                 int length = Read(line);
                 var text = _chars.AsSpan(0, length);
-                if (!_cache.TryBuild(text, out var layer, out var refusal))
+                var lookup = _answers.GetAlternateLookup<ReadOnlySpan<char>>();
+                var key = Key(text);
+                if (!lookup.TryGetValue(key, out var answer))
                 {
-                    // a layer PyTorch will not build: answered from the cache, nothing thrown again
-                    WriteError(refusal!, number);
+                    answer = Compute(text);
+                    if (_answers.Count >= AnswerCapacity) _answers.Clear();
+                    _answers[new string(key)] = answer;
                 }
-                else
-                {
-                    var shape = Shape.Of([.. _dims]);
-                    LayerResult result;
-                    try
-                    {
-                        result = LayerEngine.Apply(layer!, shape, text.Trim().ToString());
-                    }
-                    catch (CnnShapeException e)
-                    {
-                        WriteError(e, number);
-                        goto done;
-                    }
-                    Answers.Layer(_json, result);
-                }
+                if (answer is LayerResult result) Answers.Layer(_json, result);
+                else WriteError((CnnShapeException)answer, number);
             }
             catch (CnnShapeException e)
             {
                 WriteError(e, number);
             }
-        done:
             _json.Flush();
             _out.Write("\n"u8);
+        }
+
+        /// <summary>The request as a key: the layer text, then the input's dims.</summary>
+        private ReadOnlySpan<char> Key(ReadOnlySpan<char> text)
+        {
+            int needed = text.Length + 1 + _dims.Count * 21;
+            if (_key.Length < needed) _key = new char[Math.Max(needed, _key.Length * 2)];
+            text.CopyTo(_key);
+            int at = text.Length;
+            _key[at++] = '\u0001';
+            foreach (long d in _dims)
+            {
+                d.TryFormat(_key.AsSpan(at), out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+                at += written;
+                _key[at++] = ',';
+            }
+            return _key.AsSpan(0, at);
+        }
+
+        /// <summary>The answer for a request not seen before: the result, or PyTorch's refusal (kept, not thrown again).</summary>
+        private object Compute(ReadOnlySpan<char> text)
+        {
+            if (!_cache.TryBuild(text, out var layer, out var refusal)) return refusal!;
+            try
+            {
+                return LayerEngine.Apply(layer!, Shape.Of([.. _dims]), text.Trim().ToString());
+            }
+            catch (CnnShapeException e)
+            {
+                return e;
+            }
         }
 
         private void WriteError(CnnShapeException e, long number)

@@ -8,6 +8,21 @@ namespace CnnShape.Formats.Contract;
 /// <summary>The <c>net</c> JSON document of CONTRACT.md.</summary>
 public static class NetAnswer
 {
+    // property names encoded once: a report of a million rows writes each a million times
+    private static readonly JsonEncodedText P_name = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText P_type = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText P_output = JsonEncodedText.Encode("output");
+    private static readonly JsonEncodedText P_params = JsonEncodedText.Encode("params");
+    private static readonly JsonEncodedText P_macs = JsonEncodedText.Encode("macs");
+    private static readonly JsonEncodedText P_activation_bytes = JsonEncodedText.Encode("activation_bytes");
+    private static readonly JsonEncodedText P_rf = JsonEncodedText.Encode("rf");
+    private static readonly JsonEncodedText P_line = JsonEncodedText.Encode("line");
+    private static readonly JsonEncodedText P_size = JsonEncodedText.Encode("size");
+    private static readonly JsonEncodedText P_jump = JsonEncodedText.Encode("jump");
+    private static readonly JsonEncodedText P_start = JsonEncodedText.Encode("start");
+    private static readonly JsonEncodedText P_global = JsonEncodedText.Encode("global");
+    private static readonly JsonEncodedText P_inferred = JsonEncodedText.Encode("inferred");
+
     /// <summary>The whole report: input, output, layers, tensors, outputs, totals, warnings.</summary>
     public static string Write(NetworkReport report) => Answers.Write(w =>
     {
@@ -16,16 +31,40 @@ public static class NetAnswer
         w.WriteEndObject();
     });
 
+    /// <summary>The whole report written straight to <paramref name="stream"/> as UTF-8 (a million rows never held as one string).</summary>
+    public static void Write(Stream stream, NetworkReport report)
+    {
+        using var w = new Utf8JsonWriter(stream, Answers.Options with { SkipValidation = true });
+        w.WriteStartObject();
+        Body(w, report);
+        w.WriteEndObject();
+        w.Flush();
+    }
+
+    /// <summary>Hands what is written so far to the stream or buffer below, so a long report streams.</summary>
+    private static void Spill(Utf8JsonWriter w)
+    {
+        if (w.BytesPending > 1 << 16) w.Flush();
+    }
+
     /// <summary>The report's properties, written into an object already open.</summary>
     public static void Body(Utf8JsonWriter w, NetworkReport report)
     {
         Dims(w, "input", report.Input);
         Dims(w, "output", report.Tensors[report.Outputs[0]].Dims);
         w.WriteStartArray("layers");
-        foreach (var row in report.Layers) Row(w, row);
+        foreach (var row in report.Layers)
+        {
+            Row(w, row);
+            Spill(w);
+        }
         w.WriteEndArray();
         w.WriteStartObject("tensors");
-        foreach (var (name, info) in report.Tensors) Dims(w, name, info.Dims);
+        foreach (var (name, info) in report.Tensors)
+        {
+            Dims(w, name, info.Dims);
+            Spill(w);
+        }
         w.WriteEndObject();
         w.WriteStartObject("outputs");
         foreach (var name in report.Outputs)
@@ -106,15 +145,15 @@ public static class NetAnswer
     public static void Row(Utf8JsonWriter w, LayerRow row)
     {
         w.WriteStartObject();
-        w.WriteString("name", row.Name);
-        w.WriteString("type", row.Type);
-        Dims(w, "output", row.Output);
-        w.WriteNumber("params", row.Params);
-        Number(w, "macs", row.Macs);
-        Number(w, "activation_bytes", row.ActivationBytes);
-        w.WritePropertyName("rf");
+        w.WriteString(P_name, row.Name);
+        w.WriteString(P_type, row.Type);
+        Dims(w, P_output, row.Output);
+        w.WriteNumber(P_params, row.Params);
+        Number(w, P_macs, row.Macs);
+        Number(w, P_activation_bytes, row.ActivationBytes);
+        w.WritePropertyName(P_rf);
         Field(w, row.Field);
-        if (row.Line is int line) w.WriteNumber("line", line);
+        if (row.Line is int line) w.WriteNumber(P_line, line);
         if (row.Inferred is var (parameter, value))
         {
             w.WriteStartObject("inferred");
@@ -133,11 +172,25 @@ public static class NetAnswer
             return;
         }
         w.WriteStartArray(name);
-        foreach (var d in dims) Value(w, d);
+        for (int i = 0; i < dims.Count; i++) Value(w, dims[i]);
         w.WriteEndArray();
     }
 
-    private static void Number(Utf8JsonWriter w, string name, Dim value)
+    private static void Dims(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<Dim>? dims)
+    {
+        if (dims is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartArray(name);
+        for (int i = 0; i < dims.Count; i++) Value(w, dims[i]);
+        w.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, Dim value) => Number(w, JsonEncodedText.Encode(name), value);
+
+    private static void Number(Utf8JsonWriter w, JsonEncodedText name, Dim value)
     {
         w.WritePropertyName(name);
         Value(w, value);
@@ -156,14 +209,20 @@ public static class NetAnswer
         {
             case GlobalField:
                 w.WriteStartObject();
-                w.WriteBoolean("global", true);
+                w.WriteBoolean(P_global, true);
                 w.WriteEndObject();
                 break;
             case SpatialField s:
                 w.WriteStartObject();
-                Numbers(w, "size", s.Axes.Select(a => a.Size));
-                Numbers(w, "jump", s.Axes.Select(a => a.Jump));
-                Numbers(w, "start", s.Axes.Select(a => a.Start));
+                w.WriteStartArray(P_size);
+                foreach (var a in s.Axes) Number(w, a.Size);
+                w.WriteEndArray();
+                w.WriteStartArray(P_jump);
+                foreach (var a in s.Axes) Number(w, a.Jump);
+                w.WriteEndArray();
+                w.WriteStartArray(P_start);
+                foreach (var a in s.Axes) Number(w, a.Start);
+                w.WriteEndArray();
                 w.WriteEndObject();
                 break;
             default:
@@ -172,14 +231,9 @@ public static class NetAnswer
         }
     }
 
-    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<Fraction> values)
+    private static void Number(Utf8JsonWriter w, Fraction v)
     {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            if (v.IsInteger) w.WriteNumberValue(v.Num);
-            else w.WriteNumberValue(v.ToDouble());
-        }
-        w.WriteEndArray();
+        if (v.IsInteger) w.WriteNumberValue(v.Num);
+        else w.WriteNumberValue(v.ToDouble());
     }
 }

@@ -20,6 +20,17 @@ async function api(path, body, raw, signal) {
   return data;
 }
 
+// A request that a newer one of the same kind supersedes is cancelled (its answer would be stale), never shown.
+function superseding() {
+  let current = null;
+  return () => {
+    if (current) current.abort();
+    current = new AbortController();
+    return current.signal;
+  };
+}
+const isCancelled = (e) => e && e.name === "AbortError";
+
 function debounce(fn, ms) {
   let timer;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
@@ -41,16 +52,18 @@ for (const button of document.querySelectorAll("nav button")) {
 
 // ---- layer calculator
 const layerResult = $("layer-result");
+const layerSignal = superseding();
 async function updateLayer() {
   const input = parseShape($("layer-input").value);
   try {
     if (!input || input.some((d) => !Number.isInteger(d))) throw new Error("write the input shape like 1x3x224x224");
-    const d = await api("/api/layer", { layer: $("layer-text").value, input });
+    const d = await api("/api/layer", { layer: $("layer-text").value, input }, false, layerSignal());
     const steps = d.steps.map((s) => `  ${s.axis}: ${s.formula}`).join("\n");
     layerResult.classList.remove("error");
     layerResult.dataset.output = JSON.stringify(d.output);
     layerResult.textContent = `output  [${d.output.join(", ")}]\n${steps}${steps ? "\n" : ""}params  ${d.params.toLocaleString("en")}    MACs  ${d.macs.toLocaleString("en")}`;
   } catch (e) {
+    if (isCancelled(e)) return;
     layerResult.classList.add("error");
     layerResult.dataset.output = "";
     layerResult.textContent = e.message;
@@ -154,6 +167,7 @@ function renderDiagnosis(d) {
   $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
+const netSignal = superseding();
 $("net-run").addEventListener("click", async () => {
   $("net-fixes").innerHTML = "";
   try {
@@ -161,13 +175,14 @@ $("net-run").addEventListener("click", async () => {
     const input = $("net-input").value.trim();
     let d;
     if (file) {
-      d = await api("/api/onnx" + (input ? "?input=" + encodeURIComponent(input) : ""), await file.arrayBuffer(), true);
+      d = await api("/api/onnx" + (input ? "?input=" + encodeURIComponent(input) : ""), await file.arrayBuffer(), true, netSignal());
     } else {
       const cls = $("net-class").value.trim(), args = $("net-args").value.trim();
-      d = await api("/api/net", { text: netText.value, format: $("net-format").value, input: input || null, class: cls || null, args: args || null });
+      d = await api("/api/net", { text: netText.value, format: $("net-format").value, input: input || null, class: cls || null, args: args || null }, false, netSignal());
     }
     renderReport(d);
   } catch (e) {
+    if (isCancelled(e)) return;
     report = null;
     $("net-table").innerHTML = "";
     $("net-summary").textContent = "";
@@ -263,18 +278,20 @@ function drawPlot() {
 }
 
 // ---- padding solver
+const padSignal = superseding();
 async function updatePad() {
   const body = {};
   for (const k of ["input", "output", "kernel", "stride", "dilation"]) body[k] = Number($("pad-" + k).value);
   body.transposed = $("pad-transposed").checked;
   const out = $("pad-result");
   try {
-    const d = await api("/api/pad", body);
+    const d = await api("/api/pad", body, false, padSignal());
     out.classList.remove("error");
     out.textContent = body.transposed
       ? `padding=${d.padding}, output_padding=${d.output_padding}`
       : `symmetric: ${d.symmetric === null ? "none (no even total fits)" : "padding=" + d.symmetric}\nsmallest total ${d.total_min} (every total up to ${d.total_max} gives the same output)\nasymmetric: before ${d.before}, after ${d.after}`;
   } catch (e) {
+    if (isCancelled(e)) return;
     out.classList.add("error");
     out.textContent = e.message;
   }

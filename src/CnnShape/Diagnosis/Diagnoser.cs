@@ -17,12 +17,18 @@ public static class Diagnoser
     private const int Budget = 4000;
 
     /// <summary>The diagnosis of <paramref name="source"/> at <paramref name="input"/>, or null when the network runs.</summary>
-    public static Diagnosis? Diagnose(NetworkSource source, Shape? input, bool training = true)
+    public static Diagnosis? Diagnose(NetworkSource source, Shape? input, bool training = true) => Check(source, input, training).Diagnosis;
+
+    /// <summary>
+    /// Reads and runs the network once: its report when it runs, or the diagnosis of its failure (the report then holds
+    /// the rows up to the failure).
+    /// </summary>
+    public static (NetworkReport Report, Diagnosis? Diagnosis) Check(NetworkSource source, Shape? input, bool training = true)
     {
         var network = source.Read(source.Lines);
         var shape = input ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; give one, e.g. 1x3x224x224.");
         var run = NetworkAnalyzer.Run(network, shape, training);
-        if (run.Failure is not { } failure) return null;
+        if (run.Failure is not { } failure) return (run.Report, null);
         var session = new Session(source, source.Lines, shape, training);
         string cause = session.Explain(network, run, failure);
         var fixes = new List<Fix>();
@@ -34,8 +40,11 @@ public static class Diagnoser
         }
         // simplest first: the user's input kept before a different input, fewer edits before more
         var ordered = fixes.OrderBy(f => f.Input is null ? 0 : 1).ThenBy(f => f.Edits.Count).ThenBy(f => f.Edits.Count(e => e.After is not null)).ToList();
-        return new Diagnosis(failure.Error, failure.Node.Name, failure.Node.Place.Line, cause, run.Report, ordered);
+        return (run.Report, new Diagnosis(failure.Error, failure.Node.Label ?? failure.Node.Name, failure.Node.Place.Line, cause, run.Report, ordered));
     }
+
+    /// <summary>A node as its row shows it (Python source: the module's qualified name, without the call count).</summary>
+    private static string Shown(NetworkNode node) => node.Label ?? node.Name;
 
     private static bool Same(Shape? a, Shape? b) => a is null ? b is null : a.Equals(b);
 
@@ -112,12 +121,12 @@ public static class Diagnoser
                     if (m.Argument == "in_channels" && Producer(network, node) is LayerNode { Layer: Convolution or TransposedConvolution } producer
                         && source.SetArgument(lines, producer, "out_channels", m.Expected.ToString(CultureInfo.InvariantCulture)) is { } upstream)
                     {
-                        yield return new Candidate($"make '{producer.Name}' give the {m.Expected} channels '{node.Name}' expects.", [upstream], null);
+                        yield return new Candidate($"make '{Shown(producer)}' give the {m.Expected} channels '{Shown(node)}' expects.", [upstream], null);
                     }
                     if (allowInput && m.Argument == "in_channels" && node.Inputs[0] == network.InputName && x.Rank >= 2)
                     {
                         int axis = x.Rank - (layer is Convolution c ? c.Spatial : layer is TransposedConvolution t ? t.Spatial : x.Rank - 1) - 1;
-                        if (axis >= 0) yield return new Candidate($"give the input {m.Expected} channels, as '{node.Name}' expects{Colour(m.Expected, m.Actual)}.", [], x.With(axis, m.Expected));
+                        if (axis >= 0) yield return new Candidate($"give the input {m.Expected} channels, as '{Shown(node)}' expects{Colour(m.Expected, m.Actual)}.", [], x.With(axis, m.Expected));
                     }
                 }
                 if (e.TooSmall && layer is Pooling { CeilMode: false } && source.SetArgument(lines, node, "ceil_mode", "True") is { } ceil)
@@ -136,7 +145,7 @@ public static class Diagnoser
                     string text = pads.All(p => p == pads[0]) ? pads[0].ToString(CultureInfo.InvariantCulture) : "(" + string.Join(", ", pads) + ")";
                     if (source.SetArgument(lines, node, "padding", text) is { } padded)
                     {
-                        yield return new Candidate($"pad '{node.Name}' by {text}, so its window fits the {Dim.Format(TensorInfoDims(x))} map.", [padded], null);
+                        yield return new Candidate($"pad '{Shown(node)}' by {text}, so its window fits the {Dim.Format(TensorInfoDims(x))} map.", [padded], null);
                     }
                 }
             }
@@ -148,7 +157,7 @@ public static class Diagnoser
                     if (network.Nodes.FirstOrDefault(n => n.Name == operand) is LayerNode { Layer: TransposedConvolution t } up && t.OutputPadding.All(p => p == 0)
                         && source.SetArgument(lines, up, "output_padding", t.Spatial == 1 ? "1" : "(" + string.Join(", ", Enumerable.Repeat("1", t.Spatial)) + ")") is { } op)
                     {
-                        yield return new Candidate($"let '{up.Name}' add the missing row and column (output_padding=1), so both paths meet at the same size.", [op], null);
+                        yield return new Candidate($"let '{Shown(up)}' add the missing row and column (output_padding=1), so both paths meet at the same size.", [op], null);
                     }
                 }
             }
@@ -204,7 +213,7 @@ public static class Diagnoser
         public string Explain(Network network, NetworkRun run, NetworkFailure failure)
         {
             var e = failure.Error;
-            string where = failure.Node is LayerNode ln ? $"'{failure.Node.Name}' ({ln.Layer.Type})" : $"'{failure.Node.Name}'";
+            string where = failure.Node is LayerNode ln ? $"'{Shown(failure.Node)}' ({ln.Layer.Type})" : $"'{Shown(failure.Node)}'";
             if (e.Mismatch is { } m && failure.Node is LayerNode node)
             {
                 var x = failure.Inputs[0];
@@ -233,7 +242,7 @@ public static class Diagnoser
                 var shapes = merge.Inputs.Select((n, i) => $"'{n}' {failure.Inputs[i]}").ToList();
                 string differ = e.Mismatch is { } mm ? $": they differ in dimension {(mm.Axis < 0 ? failure.Inputs[0].Rank + mm.Axis : mm.Axis)} ({mm.Expected} vs {mm.Actual})" : "";
                 string op = merge.Kind == MergeKind.Concat ? "concatenated" : "added element-wise";
-                return $"'{merge.Name}' joins paths of different sizes, {string.Join(" and ", shapes)}{differ}; tensors {op} must agree there.";
+                return $"'{Shown(merge)}' joins paths of different sizes, {string.Join(" and ", shapes)}{differ}; tensors {op} must agree there.";
             }
             if (e.TooSmall)
             {

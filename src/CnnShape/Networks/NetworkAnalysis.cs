@@ -41,11 +41,16 @@ public sealed record TensorInfo(IReadOnlyList<Dim>? Dims, ReceptiveField Field)
     /// <summary>Whether every dimension is a number.</summary>
     public bool IsKnown => Dims is not null && Dims.All(d => d.IsKnown);
 
+    private Shape? _shape;
+
     /// <summary>The concrete shape; only for known tensors.</summary>
-    public Shape Shape => IsKnown ? Shape.Own(Dims!.Select(d => d.Value).ToArray()) : throw new InvalidOperationException("the tensor is symbolic or unknown");
+    public Shape Shape => _shape ??= IsKnown ? Shape.Own(Dims!.Select(d => d.Value).ToArray()) : throw new InvalidOperationException("the tensor is symbolic or unknown");
 
     /// <summary>A known tensor.</summary>
-    public static TensorInfo Of(Shape shape, ReceptiveField field) => new(DimsOf(shape), field);
+    public static TensorInfo Of(Shape shape, ReceptiveField field) => new(DimsOf(shape), field) { _shape = shape };
+
+    /// <summary>A known tensor whose dimensions are already made.</summary>
+    internal static TensorInfo Of(Shape shape, Dim[] dims, ReceptiveField field) => new(dims, field) { _shape = shape };
 
     /// <summary>A shape as dimensions.</summary>
     public static Dim[] DimsOf(Shape shape)
@@ -117,10 +122,10 @@ public static class NetworkAnalyzer
     {
         var shape = input ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; give one, e.g. 1x3x224x224.");
         var order = Order(network);
-        var tensors = new Dictionary<string, (Shape Shape, ReceptiveField Field)>(StringComparer.Ordinal);
+        var tensors = new Dictionary<string, TensorInfo>(order.Count + 1, StringComparer.Ordinal);
         int spatial = Math.Max(0, shape.Rank - 2);
         var inputField = spatial > 0 ? ReceptiveField.Spatial(Enumerable.Range(0, spatial).Select(a => AxisField.Input(shape[2 + a])).ToArray()) : ReceptiveField.None;
-        tensors[network.InputName] = (shape, inputField);
+        tensors[network.InputName] = TensorInfo.Of(shape, inputField);
         var rows = new List<LayerRow>(order.Count);
         var warnings = new List<string>();
         NetworkFailure? failure = null;
@@ -128,7 +133,7 @@ public static class NetworkAnalyzer
         {
             try
             {
-                var ins = node.Inputs.Select(i => tensors[i]).ToList();
+                var first = tensors[node.Inputs[0]];
                 Shape output;
                 long parameters = 0, macs = 0;
                 (string, long)? inferred = null;
@@ -137,16 +142,17 @@ public static class NetworkAnalyzer
                 switch (node)
                 {
                     case LayerNode l:
-                        var result = training ? l.Layer.Apply(ins[0].Shape) : l.Layer.ApplyInEval(ins[0].Shape);
+                        var result = training ? l.Layer.Apply(first.Shape) : l.Layer.ApplyInEval(first.Shape);
                         inferred = result.Inferred;
                         output = result.Output;
                         parameters = l.SharesParameters ? 0 : result.Params;
                         macs = result.Macs;
-                        field = FieldPropagation.ThroughLayer(l.Layer, ins[0].Field, ins[0].Shape, output);
+                        field = FieldPropagation.ThroughLayer(l.Layer, first.Field, first.Shape, output);
                         type = l.Layer.Type;
-                        if (Diagnosis.HiddenArguments.Check(l, ins[0].Shape, output) is string hidden) warnings.Add(hidden);
+                        if (Diagnosis.HiddenArguments.Check(l, first.Shape, output) is string hidden) warnings.Add(hidden);
                         break;
                     case MergeNode m:
+                        var ins = node.Inputs.Select(i => tensors[i]).ToList();
                         output = Merge(m, ins.Select(x => x.Shape).ToList());
                         var (union, disagreement) = FieldPropagation.Union(ins.Select(x => x.Field).ToList(), output, m.Inputs);
                         field = union;
@@ -157,9 +163,10 @@ public static class NetworkAnalyzer
                     default:
                         throw new InvalidOperationException(node.GetType().Name);
                 }
-                field = FieldPropagation.WithExtents(field, TensorInfo.DimsOf(output));
-                tensors[node.Name] = (output, field);
-                rows.Add(new LayerRow(node.Label ?? node.Name, type, TensorInfo.DimsOf(output), parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Tensor = node.Name, Line = node.Place.Line, Inferred = inferred, Constant = node is LayerNode { Layer: TensorOp op } && op.Effect(ins[0].Shape, output, 0) == FieldEffect.Constant });
+                var dims = TensorInfo.DimsOf(output);
+                field = FieldPropagation.WithExtents(field, dims);
+                tensors[node.Name] = TensorInfo.Of(output, dims, field);
+                rows.Add(new LayerRow(node.Label ?? node.Name, type, dims, parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Tensor = node.Name, Line = node.Place.Line, Inferred = inferred, Constant = node is LayerNode { Layer: TensorOp op } && op.Effect(first.Shape, output, 0) == FieldEffect.Constant });
             }
             catch (CnnShapeException e)
             {
@@ -176,14 +183,12 @@ public static class NetworkAnalyzer
         {
             warnings.Add($"'{name}' holds {count:N0} parameters that no row shows (it is never called, or its forward is its own); they count in the total, as PyTorch counts them.");
         }
-        var infos = new Dictionary<string, TensorInfo>(tensors.Count, StringComparer.Ordinal);
-        foreach (var (name, (s, f)) in tensors) infos[name] = TensorInfo.Of(s, f);
         var outputs = failure is null ? network.Outputs : [rows.Count > 0 ? rows[^1].Tensor : network.InputName];
-        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, infos, outputs, warnings) { InputName = network.InputName, Idle = network.Idle }, failure);
+        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, tensors, outputs, warnings) { InputName = network.InputName, Idle = network.Idle }, failure);
     }
 
     /// <summary>The place of a node as data: file and line, its name and text, and the inputs it got.</summary>
-    internal static Place PlaceOf(NetworkNode node, IReadOnlyDictionary<string, (Shape Shape, ReceptiveField Field)> tensors)
+    internal static Place PlaceOf(NetworkNode node, IReadOnlyDictionary<string, TensorInfo> tensors)
     {
         string input = node is LayerNode && node.Inputs.Count == 1 && tensors.TryGetValue(node.Inputs[0], out var only)
             ? only.Shape.ToString()
@@ -202,38 +207,44 @@ public static class NetworkAnalyzer
     /// </summary>
     public static List<NetworkNode> Order(Network network)
     {
-        var byName = new Dictionary<string, NetworkNode>(StringComparer.Ordinal);
-        foreach (var node in network.Nodes)
+        var nodes = network.Nodes;
+        var position = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        for (int i = 0; i < nodes.Count; i++)
         {
+            var node = nodes[i];
             if (node.Name == network.InputName) throw new CnnShapeException($"the name '{node.Name}' is the network input's; give the layer another name.", node.Place);
-            if (!byName.TryAdd(node.Name, node)) throw new CnnShapeException($"the name '{node.Name}' is used twice (first at {byName[node.Name].Place.Location.TrimEnd(' ', ':')}).", node.Place);
+            if (!position.TryAdd(node.Name, i)) throw new CnnShapeException($"the name '{node.Name}' is used twice (first at {nodes[position[node.Name]].Place.Location.TrimEnd(' ', ':')}).", node.Place);
         }
         var unknown = new List<string>();
-        foreach (var node in network.Nodes)
+        bool sorted = true;
+        for (int i = 0; i < nodes.Count; i++)
         {
-            foreach (var i in node.Inputs)
+            var node = nodes[i];
+            foreach (var name in node.Inputs)
             {
-                if (i != network.InputName && !byName.ContainsKey(i))
+                if (name == network.InputName) continue;
+                if (position.TryGetValue(name, out int j))
                 {
-                    var hint = Layers.Suggest.Closest(i, byName.Keys.Append(network.InputName));
-                    unknown.Add($"{node.Place.Location}'{node.Name}' reads '{i}', which no layer defines{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+                    if (j >= i) sorted = false;
+                    continue;
                 }
+                var hint = Layers.Suggest.Closest(name, position.Keys.Append(network.InputName));
+                unknown.Add($"{node.Place.Location}'{node.Name}' reads '{name}', which no layer defines{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
             }
         }
         foreach (var o in network.Outputs)
         {
-            if (o != network.InputName && !byName.ContainsKey(o)) unknown.Add($"the output '{o}' is not a layer name");
+            if (o != network.InputName && !position.ContainsKey(o)) unknown.Add($"the output '{o}' is not a layer name");
         }
         if (unknown.Count > 0)
         {
-            var first = network.Nodes.FirstOrDefault(n => n.Inputs.Any(i => i != network.InputName && !byName.ContainsKey(i)));
+            var first = nodes.FirstOrDefault(n => n.Inputs.Any(i => i != network.InputName && !position.ContainsKey(i)));
             throw new CnnShapeException("unknown names: " + string.Join("; ", unknown) + ".", first is null ? null : new Place { File = first.Place.File });
         }
+        // every node reads only nodes before it: the file order is the order (Kahn's with ties to the earlier gives the same)
+        if (sorted) return [.. nodes];
 
         // In-degrees and readers as arrays indexed by file position; ties go to the earlier node.
-        var nodes = network.Nodes;
-        var position = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
-        for (int i = 0; i < nodes.Count; i++) position[nodes[i].Name] = i;
         var waiting = new int[nodes.Count];
         var readerCount = new int[nodes.Count + 1];
         var sources = new List<int>[nodes.Count];

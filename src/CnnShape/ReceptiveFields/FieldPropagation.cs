@@ -97,6 +97,13 @@ internal static class FieldPropagation
     public static ReceptiveField WithExtents(ReceptiveField field, IReadOnlyList<Symbolic.Dim>? shape)
     {
         if (field is not SpatialField s || shape is null || shape.Count < s.Axes.Length) return field;
+        bool same = true;
+        for (int a = 0; a < s.Axes.Length && same; a++)
+        {
+            var extent = shape[shape.Count - s.Axes.Length + a];
+            same = s.Axes[a].Extent == (extent.IsKnown ? extent.Value : -1);
+        }
+        if (same) return field;
         var axes = (AxisField[])s.Axes.Clone();
         for (int a = 0; a < axes.Length; a++)
         {
