@@ -20,7 +20,7 @@ ratio() { echo "scale=1; $1 / $2" | bc; }
 clone="$scratch/clone"
 rm -rf "$clone"
 git clone -q "$root" "$clone"
-first=$(seconds "$clone/cnnshape")
+first=$(seconds "$clone/cnnshape" | xargs printf '%.0f')
 launcher="$clone/cnnshape"
 binary="$clone/.build/aot/CnnShape.Cli"
 [ -x "$binary" ] || { echo "the launcher did not build the native binary" >&2; exit 1; }
@@ -101,7 +101,7 @@ load() { (cd "$root" && dotnet run -c Release --project bench/CnnShape.Bench -- 
 web_layer=$(load /api/layer layer_request.json)
 web_net=$(load /api/net net_request.json)
 kill "$server"; wait "$server" 2>/dev/null || true
-web_row() { echo "$1" | $py -c 'import json,sys; d=json.load(sys.stdin); print(f"| `{d["endpoint"]}` | {d["requests"]:,} | {d["concurrency"]} | {d["failures"]} | {d["p50_ms"]} ms | {d["p99_ms"]} ms | {d["per_second"]:,} |")'; }
+web_row() { echo "$1" | $py -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); q=chr(96); print(f\"| {q}{d['endpoint']}{q} | {d['requests']:,} | {d['concurrency']} | {d['failures']} | {d['p50_ms']} ms | {d['p99_ms']} ms | {d['per_second']:,} |\")"; }
 
 # ---- micro-benchmarks (BenchmarkDotNet, short job)
 micro=$(cd "$root" && dotnet run -c Release --project bench/CnnShape.Bench -- --job short --filter '*' 2>/dev/null | grep -E '^\| (Method|LayerParse|ShapeStep|FieldStep|OnnxRead|PythonRead)|^\|-' || true)
