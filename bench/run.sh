@@ -13,8 +13,8 @@ $py "$root/bench/make_inputs.py" "$scratch"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 seconds() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=4; ($e - $s)/1000000000" | bc; }
 peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
-ms() { echo "scale=1; $1 * 1000 / 1" | bc; }
-ratio() { echo "scale=1; $1 / $2" | bc; }
+ms() { printf "%.1f" "$(echo "scale=2; $1 * 1000" | bc)"; }
+ratio() { printf "%.1f" "$(echo "scale=2; $1 / $2" | bc)"; }
 
 # ---- a fresh clone, run as the README says: the first run builds the native binary
 clone="$scratch/clone"
