@@ -19,6 +19,15 @@ internal sealed class OnnxValue
     /// <summary>Floating-point contents in row-major order, when known (float32 values are exact doubles).</summary>
     public double[]? Floats { get; init; }
 
+    /// <summary>
+    /// Float contents that are a symbolic size times a float32 factor — <c>float32(h) · 1.5</c> — as exporters compute a
+    /// scaled size (<c>recompute_scale_factor</c>); a Floor of them is the exact <see cref="Dim.ScaleFloat32"/>.
+    /// </summary>
+    public (Dim Size, float Scale)[]? Scaled { get; init; }
+
+    /// <summary>The one value every element holds (ConstantOfShape), even when the tensor is too big or too symbolic to list.</summary>
+    public double? Fill { get; init; }
+
     /// <summary>ONNX TensorProto.DataType (1 float, 6 int32, 7 int64, 9 bool, 10 float16, 11 double; 0 unknown).</summary>
     public int Type { get; init; }
 

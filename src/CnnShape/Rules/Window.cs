@@ -70,6 +70,19 @@ public static class Window
         return Dim.Min(output, Dim.CeilDiv(input + padBefore, stride));
     }
 
+    /// <summary>
+    /// ONNX's pooling size as ONNX Runtime and onnx's shape inference compute it: the floor rule, except that the division
+    /// is C++'s, truncating toward zero, so a window up to a stride larger than the padded input still gives one output
+    /// (MaxPool k=2, s=2 on a 1-pixel input gives 1, where PyTorch refuses). Symbolic sizes keep the floor form, which
+    /// agrees wherever the window fits.
+    /// </summary>
+    public static Dim OnnxPoolingOutput(Dim input, long kernel, long padBefore, long padAfter, long stride, long dilation, bool ceilMode)
+    {
+        if (!input.IsKnown || ceilMode) return PoolingOutput(input, kernel, padBefore, padAfter, stride, dilation, ceilMode);
+        long numerator = Padded(input.Value, padBefore, padAfter) - Span(kernel, dilation);
+        return numerator / stride + 1;
+    }
+
     /// <summary>The pooling size before the ceil-mode drop: <c>⌊(in + padL + padR − span + (ceil ? s − 1 : 0)) / s⌋ + 1</c>.</summary>
     public static long PoolingUnclipped(long input, long kernel, long padBefore, long padAfter, long stride, long dilation, bool ceilMode) =>
         Checked.FloorDiv(Padded(input, padBefore, padAfter) - Span(kernel, dilation) + (ceilMode ? stride - 1 : 0), stride) + 1;

@@ -153,15 +153,17 @@ internal sealed class Expr : IEquatable<Expr>
         if (b.Constant != 0 || b.Terms.Length != 1 || a.Constant != 0) return null;
         var (bm, bc) = (b.Terms[0].Monomial, b.Terms[0].Coef);
         var terms = new Dictionary<string, (Monomial, long)>(StringComparer.Ordinal);
+        long constant = 0;
         foreach (var t in a.Terms)
         {
             if (t.Coef % bc != 0) return null;
             var m = t.Monomial.Over(bm);
             if (m is null) return null;
-            if (m.Atoms.Length == 0) return null; // a constant term would need its own slot; rare enough to leave symbolic
-            terms[m.Key] = (m, t.Coef / bc);
+            // a term that is the divisor's monomial times a number leaves that number
+            if (m.Atoms.Length == 0) constant = Checked.Add(constant, t.Coef / bc, "a symbolic dimension");
+            else terms[m.Key] = (m, t.Coef / bc);
         }
-        return Make(0, terms);
+        return Make(constant, terms);
     }
 
     public static Expr Min(Expr a, Expr b) => MinMax(a, b, max: false);

@@ -17,10 +17,49 @@ internal static class Elementwise
         var x = c.In(0);
         var xs = c.Shape(0);
         if (c.Op is "Softmax" or "LogSoftmax" or "Hardmax") c.Axis(c.Int("axis", c.Opset >= 13 ? -1 : 1), Math.Max(xs.Length, 1));
-        var y = new OnnxValue { Shape = xs, Type = c.Op is "IsNaN" or "IsInf" or "Not" ? 9 : x.Type, Field = x.Field, Ints = c.Op is "Not" ? Not(x.Ints) : null };
+        var y = new OnnxValue
+        {
+            Shape = xs,
+            Type = c.Op is "IsNaN" or "IsInf" or "Not" ? 9 : x.Type,
+            Field = x.Field,
+            Ints = c.Op is "Not" ? Not(x.Ints) : UnaryInts(c.Op, x.Ints) ?? FloorScaled(c.Op, x.Scaled),
+            Floats = UnaryFloats(c.Op, x.Floats),
+        };
         // Dropout and friends: a mask of the same shape
         return [y, new OnnxValue { Shape = xs, Type = 9 }];
     }
+
+    /// <summary>Floor of a scaled size: ⌊float32(size) · scale⌋, the exact size a float32 scale gives (<see cref="Dim.ScaleFloat32"/>).</summary>
+    private static Dim[]? FloorScaled(string op, (Dim Size, float Scale)[]? scaled) =>
+        op == "Floor" && scaled is not null ? scaled.Select(s => Dim.ScaleFloat32(s.Size, s.Scale)).ToArray() : null;
+
+    /// <summary>The contents after an integer unary op the exporters use in shape arithmetic (Neg, Abs, Relu, Sign; Floor, Ceil and Round of integers).</summary>
+    private static Dim[]? UnaryInts(string op, Dim[]? values) => values is null ? null : op switch
+    {
+        "Floor" or "Ceil" or "Round" => values,
+        "Neg" => values.Select(v => -v).ToArray(),
+        "Abs" when values.All(v => v.IsKnown) => values.Select(v => (Dim)Math.Abs(v.Value)).ToArray(),
+        "Relu" when values.All(v => v.IsKnown) => values.Select(v => (Dim)Math.Max(0, v.Value)).ToArray(),
+        "Sign" when values.All(v => v.IsKnown) => values.Select(v => (Dim)Math.Sign(v.Value)).ToArray(),
+        _ => null,
+    };
+
+    /// <summary>The contents after a float unary op (Floor, Ceil, Round half to even, Neg, Abs, Sqrt, Reciprocal, Relu, Exp, Log).</summary>
+    private static double[]? UnaryFloats(string op, double[]? values) => values is null ? null : op switch
+    {
+        "Floor" => values.Select(v => Math.Floor(v)).ToArray(),
+        "Ceil" => values.Select(v => Math.Ceiling(v)).ToArray(),
+        "Round" => values.Select(v => Math.Round(v, MidpointRounding.ToEven)).ToArray(),
+        "Neg" => values.Select(v => -v).ToArray(),
+        "Abs" => values.Select(v => Math.Abs(v)).ToArray(),
+        "Sqrt" => values.Select(v => Math.Sqrt(v)).ToArray(),
+        "Reciprocal" => values.Select(v => 1 / v).ToArray(),
+        "Relu" => values.Select(v => Math.Max(0, v)).ToArray(),
+        "Exp" => values.Select(v => Math.Exp(v)).ToArray(),
+        "Log" => values.Select(v => Math.Log(v)).ToArray(),
+        "Sign" => values.Select(v => (double)Math.Sign(v)).ToArray(),
+        _ => null,
+    };
 
     /// <summary>Identity, and Clip (its bounds do not change the shape): contents kept.</summary>
     public static OnnxValue[] Identity(OpContext c)
@@ -45,12 +84,20 @@ internal static class Elementwise
             if (x.Ints is not null) ints = to == 9 ? x.Ints.Select(d => d.IsKnown ? (Dim)(d.Value != 0 ? 1 : 0) : Dim.Unknown()).ToArray() : x.Ints;
             else if (x.Floats is not null && x.Floats.All(double.IsFinite) && x.Floats.All(f => Math.Abs(f) < 9e18)) ints = x.Floats.Select(f => (Dim)(long)Math.Truncate(f)).ToArray();
         }
+        (Dim, float)[]? scaled = null;
+        if (toInt && x.Scaled is not null && ints is null)
+        {
+            // a float → int cast truncates; sizes are non-negative, so it is the floor
+            ints = x.Scaled.Select(s => Dim.ScaleFloat32(s.Size, s.Scale)).ToArray();
+        }
         else if (toFloat)
         {
             if (x.Floats is not null) floats = to == 1 ? x.Floats.Select(f => (double)(float)f).ToArray() : x.Floats;
             else if (x.Ints is not null && x.Ints.All(d => d.IsKnown)) floats = x.Ints.Select(d => to == 1 ? (float)d.Value : (double)d.Value).ToArray();
+            else if (x.Ints is not null) scaled = x.Ints.Select(d => (d, 1f)).ToArray();
+            else if (x.Scaled is not null && to == 1) scaled = x.Scaled;
         }
-        return [new OnnxValue { Shape = xs, Type = to, Field = x.Field, Ints = ints, Floats = floats }];
+        return [new OnnxValue { Shape = xs, Type = to, Field = x.Field, Ints = ints, Floats = floats, Scaled = scaled }];
     }
 
     /// <summary>PRelu: the slope broadcasts to X (unidirectionally); the slope is a parameter.</summary>
@@ -81,8 +128,19 @@ internal static class Elementwise
         var field = Union(fields, shape, names);
         int type = c.Op is "Equal" or "Greater" or "Less" or "GreaterOrEqual" or "LessOrEqual" or "And" or "Or" or "Xor" ? 9
             : c.Op == "Where" ? values[1].Type : values[0].Type;
-        var result = new OnnxValue { Shape = shape, Type = type, Field = field, Ints = FoldInts(c, values, shape), Floats = FoldFloats(c, values, shape, type) };
+        var result = new OnnxValue { Shape = shape, Type = type, Field = field, Ints = FoldInts(c, values, shape), Floats = FoldFloats(c, values, shape, type), Scaled = FoldScaled(c, values) };
         return [result];
+    }
+
+    /// <summary>A symbolic size (cast to float32) times one float32 constant: the scaled size Floor turns into a dimension.</summary>
+    private static (Dim, float)[]? FoldScaled(OpContext c, List<OnnxValue> values)
+    {
+        if (c.Op != "Mul" || values.Count != 2) return null;
+        foreach (var (a, b) in new[] { (values[0], values[1]), (values[1], values[0]) })
+        {
+            if (a.Scaled is { Length: 1 } s && s[0].Scale == 1f && b.Floats is { Length: 1 } f) return [(s[0].Size, (float)f[0])];
+        }
+        return null;
     }
 
     /// <summary>The union of the operands' fields (<see cref="FieldPropagation.Union"/>) over a possibly symbolic output.</summary>

@@ -45,7 +45,8 @@ internal static class Generators
             else if (tensor?.Floats is { Length: 1 } fv) floats = Enumerable.Repeat(fv[0], (int)count.Value).ToArray();
             else if (tensor is null) floats = new double[count.Value];
         }
-        return [new OnnxValue { Shape = shape, Type = type, Ints = ints, Floats = floats }];
+        double fill = tensor?.Ints is { Length: 1 } i1 ? i1[0] : tensor?.Floats is { Length: 1 } f1 ? f1[0] : 0;
+        return [new OnnxValue { Shape = shape, Type = type, Ints = ints, Floats = floats, Fill = fill }];
     }
 
     /// <summary>Range(start, limit, delta): <c>max(⌈(limit − start)/delta⌉, 0)</c> elements.</summary>
@@ -77,9 +78,15 @@ internal static class Generators
     /// <summary>NonZero: [rank, the number of non-zeros] — a count only the data knows.</summary>
     public static OnnxValue[] NonZero(OpContext c)
     {
+        var x = c.In(0);
         var xs = c.Shape(0);
-        c.Notes.Add("the number of non-zero elements is known only at run time");
-        return [new OnnxValue { Shape = [xs.Length, Dim.Unknown()], Type = 7 }];
+        // the count is known when the contents are: every element of a filled tensor, or the non-zero ones of small contents
+        Dim? count = x.Fill is double fill ? (fill != 0 ? Dim.Product(xs) : 0)
+            : x.Ints is { } ints && ints.All(d => d.IsKnown) ? ints.Count(d => d.Value != 0)
+            : x.Floats is { } floats ? floats.Count(f => f != 0)
+            : null;
+        if (count is null) c.Notes.Add("the number of non-zero elements is known only at run time");
+        return [new OnnxValue { Shape = [xs.Length, count ?? Dim.Unknown()], Type = 7 }];
     }
 
     /// <summary>TopK(X, K; axis): values and indices with K along the axis.</summary>
@@ -136,5 +143,61 @@ internal static class Generators
     {
         var shape = c.Ints("shape") ?? throw c.Refuse("the attribute shape is required.");
         return [new OnnxValue { Shape = shape.Select(d => (Dim)d).ToArray(), Type = (int)c.Int("dtype", 1) }];
+    }
+}
+
+/// <summary>The opset 17–21 operators that only move sizes around: DFT, CenterCropPad, AffineGrid (ONNX operator specs).</summary>
+internal static class NewOps
+{
+    /// <summary>
+    /// DFT: the input's last axis holds the real (1) or real and imaginary (2) parts and becomes 2; along the transformed
+    /// axis (attribute before opset 20, input 2 from it) the size is dft_length when given, and ⌊n/2⌋ + 1 when onesided.
+    /// </summary>
+    public static OnnxValue[] Dft(OpContext c)
+    {
+        var xs = c.Shape(0);
+        int rank = xs.Length;
+        if (rank < 2) throw c.Refuse($"the input must have at least 2 dimensions, got {OpContext.Text(xs)}.");
+        if (xs[^1].IsKnown && xs[^1].Value is not (1 or 2)) throw c.Refuse($"the last dimension holds the real (1) or complex (2) parts, got {xs[^1]}.");
+        long axisValue = c.Opset >= 20 ? (c.Has(2) ? c.KnownInts(2, "axis") is [var one] ? one : throw c.Refuse("axis must be one value.") : -2) : c.Int("axis", 1);
+        int axis = c.Axis(axisValue, rank);
+        if (axis == rank - 1) throw c.Refuse("the last axis holds the complex parts and cannot be transformed.");
+        var shape = (Dim[])xs.Clone();
+        if (c.Has(1)) shape[axis] = c.IntsOf(1, "dft_length") is [var n] ? n : throw c.Refuse("dft_length must be one value.");
+        if (c.Int("onesided", 0) == 1) shape[axis] = Dim.FloorDiv(shape[axis], 2) + 1;
+        shape[^1] = 2;
+        return [new OnnxValue { Shape = shape, Type = c.In(0).Type }];
+    }
+
+    /// <summary>CenterCropPad: the sizes along the axes (all by default) become the given shape, cropped or padded around the centre.</summary>
+    public static OnnxValue[] CenterCropPad(OpContext c)
+    {
+        var xs = c.Shape(0);
+        var sizes = c.IntsOf(1, "shape");
+        var axes = c.Ints("axes")?.Select(a => c.Axis(a, xs.Length)).ToArray() ?? Enumerable.Range(0, xs.Length).ToArray();
+        if (sizes.Length != axes.Length) throw c.Refuse($"shape has {sizes.Length} values for {axes.Length} axes.");
+        var shape = (Dim[])xs.Clone();
+        for (int i = 0; i < axes.Length; i++)
+        {
+            if (sizes[i].IsKnown && sizes[i].Value < 0) throw c.Refuse($"a size cannot be negative, got {sizes[i]}.");
+            shape[axes[i]] = sizes[i];
+        }
+        return [new OnnxValue { Shape = shape, Type = c.In(0).Type }];
+    }
+
+    /// <summary>AffineGrid: theta [N, 2, 3] and size [N, C, H, W] give [N, H, W, 2]; theta [N, 3, 4] and [N, C, D, H, W] give [N, D, H, W, 3].</summary>
+    public static OnnxValue[] AffineGrid(OpContext c)
+    {
+        var theta = c.Shape(0);
+        var size = c.IntsOf(1, "size");
+        if (size.Length is not (4 or 5)) throw c.Refuse($"size must be [N, C, H, W] or [N, C, D, H, W], got {size.Length} values.");
+        int spatial = size.Length - 2;
+        if (theta.Length != 3) throw c.Refuse($"theta must be 3-D, got {OpContext.Text(theta)}.");
+        if (theta[1].IsKnown && theta[1].Value != spatial || theta[2].IsKnown && theta[2].Value != spatial + 1)
+        {
+            throw c.Refuse($"theta of {OpContext.Text(theta)} does not fit a {spatial}-D grid (it must be [N, {spatial}, {spatial + 1}]).");
+        }
+        Dim[] shape = [size[0], .. size[2..], spatial];
+        return [new OnnxValue { Shape = shape, Type = c.In(0).Type }];
     }
 }

@@ -31,14 +31,15 @@ internal static class Pools
                 pads[i] = known.Begin;
                 shape[2 + i] = a.AutoPad is "SAME_UPPER" or "SAME_LOWER"
                     ? Window.AutoPadOutput(xs[2 + i], a.Strides[i])
-                    : Window.PoolingOutput(xs[2 + i], a.Kernel[i], known.Begin, known.End, a.Strides[i], a.Dilations[i], ceil && a.AutoPad == "NOTSET");
+                    : Window.OnnxPoolingOutput(xs[2 + i], a.Kernel[i], known.Begin, known.End, a.Strides[i], a.Dilations[i], ceil && a.AutoPad == "NOTSET");
             }
             else
             {
                 padsKnown = false;
                 shape[2 + i] = Window.AutoPadOutput(xs[2 + i], a.Strides[i]);
             }
-            if (shape[2 + i].IsKnown && shape[2 + i].Value < 1)
+            // an empty output is valid ONNX (ONNX Runtime gives one); a negative size is refused
+            if (shape[2 + i].IsKnown && shape[2 + i].Value < 0)
             {
                 throw new CnnShapeException($"{c.Op}: the output size on spatial axis {i} is {shape[2 + i]} (input {xs[2 + i]}, kernel {a.Kernel[i]}, stride {a.Strides[i]}, pads {pads[i]}).") { TooSmall = true };
             }

@@ -73,6 +73,9 @@ internal static class Registry
             "ArgMax" or "ArgMin" => Generators.ArgReduce(c),
             "EyeLike" or "RandomNormalLike" or "RandomUniformLike" or "Bernoulli" or "CumSum" or "Trilu" => Generators.Like(c),
             "RandomNormal" or "RandomUniform" => Generators.Random(c),
+            "DFT" => NewOps.Dft(c),
+            "CenterCropPad" => NewOps.CenterCropPad(c),
+            "AffineGrid" => NewOps.AffineGrid(c),
             _ => null,
         };
     }

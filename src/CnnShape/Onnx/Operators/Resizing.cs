@@ -14,6 +14,23 @@ internal static class Resizing
     /// </summary>
     public static OnnxValue[] Resize(OpContext c)
     {
+        try
+        {
+            return ResizeKnown(c);
+        }
+        catch (NotInferable e) when (c.In(0).Shape is { } xs)
+        {
+            // the sizes are computed at run time: the rank stays the input's, the sizes along the resized axes are unknown
+            c.Notes.Add($"node '{c.Node.Name}' ({c.Op}): {e.Message}; the resized sizes are unknown.");
+            long[]? axesAttr = c.Opset >= 18 ? c.Ints("axes") : null;
+            var resized = axesAttr is null ? Enumerable.Range(0, xs.Length).ToHashSet() : axesAttr.Select(a => (int)(a < 0 ? a + xs.Length : a)).ToHashSet();
+            var shape = xs.Select((d, i) => resized.Contains(i) ? Dim.Unknown() : d).ToArray();
+            return [new OnnxValue { Shape = shape, Type = c.In(0).Type, Field = ReceptiveField.None }];
+        }
+    }
+
+    private static OnnxValue[] ResizeKnown(OpContext c)
+    {
         var x = c.In(0);
         var xs = c.Shape(0);
         int rank = xs.Length;
@@ -26,6 +43,12 @@ internal static class Resizing
         {
             scales = c.Op == "Upsample" && c.Opset < 9 ? c.Floats("scales")?.Select(f => (double)f).ToArray() ?? throw c.Refuse("the attribute scales is required.")
                 : c.FloatsOf(1, "scales");
+            // Upsample (opsets 7–9) only enlarges: "each scale … should be greater than or equal to 1" (ONNX operator spec);
+            // ONNX Runtime holds constant scales to it when it loads the graph, and runs scales computed at run time as they come
+            if (c.Op == "Upsample" && (c.Opset < 9 || c.In(1).IsConstant) && scales.Any(s => s < 1))
+            {
+                throw c.Refuse($"Upsample's scales must all be at least 1, got [{string.Join(", ", scales.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] (use Resize, opset 10+, to shrink).");
+            }
         }
         else
         {

@@ -162,7 +162,15 @@ internal static class ShapeOps
         var shape = perm.Select(p => xs[p]).ToArray();
         int spatial = x.Field is SpatialField sf ? sf.Axes.Length : 0;
         bool keeps = spatial > 0 && Enumerable.Range(0, spatial).All(i => perm[rank - spatial + i] == rank - spatial + i);
-        return [new OnnxValue { Shape = shape, Type = x.Type, Field = keeps || x.Field is not SpatialField ? x.Field : ReceptiveField.None }];
+        void Source(long[] o, long[] i)
+        {
+            for (int k = 0; k < rank; k++) i[perm[k]] = o[k];
+        }
+        return [new OnnxValue
+        {
+            Shape = shape, Type = x.Type, Field = keeps || x.Field is not SpatialField ? x.Field : ReceptiveField.None,
+            Ints = Contents.Map(x.Ints, xs, shape, Source), Floats = Contents.Map(x.Floats, xs, shape, Source),
+        }];
     }
 
     /// <summary>Concat (axis): <see cref="Concatenation"/>; 1-D contents are joined.</summary>
@@ -180,9 +188,34 @@ internal static class ShapeOps
         catch (CnnShapeException e) { throw new CnnShapeException("Concat: " + e.Rule, mismatch: e.Mismatch); }
         var values = present.Select(c.In).ToList();
         var field = Elementwise.Union(present.Where(i => !c.IsWeight(i)).Select(i => c.In(i).Field).ToList(), shape, names);
-        Dim[]? ints = rank == 1 && values.All(v => v.Ints is not null) ? values.SelectMany(v => v.Ints!).ToArray() : null;
-        double[]? floats = rank == 1 && values.All(v => v.Floats is not null) ? values.SelectMany(v => v.Floats!).ToArray() : null;
-        return [new OnnxValue { Shape = shape, Type = values[0].Type, Field = field, Ints = ints, Floats = floats }];
+        // contents along the joined axis: output index o[axis] falls in one input's range
+        var offsets = new long[present.Count + 1];
+        bool known = shapes.All(s => s[axis].IsKnown);
+        for (int k = 0; known && k < present.Count; k++) offsets[k + 1] = offsets[k] + shapes[k][axis].Value;
+        T[]? Join<T>(Func<OnnxValue, T[]?> of)
+        {
+            if (!known || values.Any(v => of(v) is null)) return null;
+            if (rank == 1) return values.SelectMany(v => of(v)!).ToArray();
+            var parts = values.Select((v, k) => (Values: of(v)!, Shape: shapes[k])).ToList();
+            // stack the inputs' contents along a new leading axis of the widest input, then map
+            var result = new List<T>();
+            var outDims = shape;
+            if (outDims.Any(d => !d.IsKnown) || outDims.Aggregate(1L, (p, d) => p * d.Value) > OpContext.MaxKept) return null;
+            long count = outDims.Aggregate(1L, (p, d) => p * d.Value);
+            var o = new long[rank];
+            for (long flat = 0; flat < count; flat++)
+            {
+                long rest = flat;
+                for (int a = rank - 1; a >= 0; a--) { o[a] = rest % outDims[a].Value; rest /= outDims[a].Value; }
+                int which = Array.FindLastIndex(offsets, 0, present.Count, off => off <= o[axis]);
+                var (vals, sh) = parts[which];
+                long index = 0;
+                for (int a = 0; a < rank; a++) index = index * sh[a].Value + (a == axis ? o[a] - offsets[which] : o[a]);
+                result.Add(vals[index]);
+            }
+            return [.. result];
+        }
+        return [new OnnxValue { Shape = shape, Type = values[0].Type, Field = field, Ints = Join(v => v.Ints), Floats = Join(v => v.Floats) }];
     }
 
     /// <summary>
@@ -297,19 +330,15 @@ internal static class ShapeOps
                 crop[a] = starts[i] >= 0 && step > 0 ? (starts[i], step) : null;
             }
         }
-        Dim[]? ints = null;
-        if (x.Ints is not null && xs.Length == 1 && shape[0].IsKnown)
+        void Source(long[] o, long[] i)
         {
-            var (st, step) = ranges[0];
-            ints = new Dim[shape[0].Value];
-            for (long i = 0; i < shape[0].Value; i++)
-            {
-                long k = st + i * step;
-                if (k < 0 || k >= x.Ints.Length) { ints = null; break; }
-                ints[i] = x.Ints[k];
-            }
+            for (int a = 0; a < o.Length; a++) i[a] = ranges[a].Start + o[a] * ranges[a].Step;
         }
-        return [new OnnxValue { Shape = shape, Type = x.Type, Ints = ints, Field = SliceField(x.Field, xs, seen, crop) }];
+        return [new OnnxValue
+        {
+            Shape = shape, Type = x.Type, Field = SliceField(x.Field, xs, seen, crop),
+            Ints = Contents.Map(x.Ints, xs, shape, Source), Floats = Contents.Map(x.Floats, xs, shape, Source),
+        }];
     }
 
     private static Dim Unknown(OpContext c, Dim dim, long start, long end, long step)
@@ -321,13 +350,18 @@ internal static class ShapeOps
     /// <summary>Slices of a symbolic axis whose size is exact for every size at least as large as the bounds.</summary>
     private static Dim? SymbolicSlice(Dim dim, long start, long end, long step)
     {
-        if (step != 1) return null;
+        if (step < 1) return null;
         bool toEnd = end >= int.MaxValue;
-        if (start >= 0 && toEnd) return Dim.Max(dim - start, 0);
-        if (start < 0 && toEnd) return Dim.Min(dim, -start);
-        if (start >= 0 && end < 0) return Dim.Max(dim + end - start, 0);
-        if (start >= 0 && end >= 0) return Dim.Max(Dim.Min(dim, end) - start, 0);
-        return null;
+        // the length of the clamped range, then every step-th element of it: ⌈length / step⌉
+        Dim? length = (start >= 0, toEnd, end < 0) switch
+        {
+            (true, true, _) => Dim.Max(dim - start, 0),
+            (false, true, _) => Dim.Min(dim, -start),
+            (true, false, true) => Dim.Max(dim + end - start, 0),
+            (true, false, false) => Dim.Max(Dim.Min(dim, end) - start, 0),
+            _ => null,
+        };
+        return length is not { } l ? null : step == 1 ? l : Dim.CeilDiv(l, step);
     }
 
     /// <summary>A crop of the spatial axes: unit i of the slice is unit start + i·step of the input (a window of size 1).</summary>
