@@ -17,6 +17,15 @@ public static class Cli
     public const int InvalidInput = 2;
 
     /// <summary>Runs the tool with the given arguments, writing to the given streams; returns the exit code.</summary>
+    /// <summary>The terminal's width when stdout is one (or COLUMNS says), for tables that fit it; null when output goes to a file or pipe.</summary>
+    public static int? TerminalWidth()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0) return columns;
+        if (Console.IsOutputRedirected) return null;
+        try { return Console.WindowWidth > 0 ? Console.WindowWidth : null; }
+        catch (IOException) { return null; }
+    }
+
     public static int Run(string[] args, Stream stdout, TextWriter stderr)
     {
         var output = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { AutoFlush = false };

@@ -16,7 +16,8 @@ internal static class LayerCommand
         var outputSize = new Option<string?>("--output-size") { Description = "For ConvTranspose: the call-time output_size (forward(input, output_size))." };
         var batch = new Option<string?>("--batch") { Description = "A file of JSON lines {\"layer\": …, \"input\": […]} (- for stdin); one JSON answer per line." };
         var json = new Option<bool>("--json") { Description = "Write JSON on stdout." };
-        var command = new Command("layer", "The output shape of one layer applied to an input shape, with the arithmetic.") { layer, input, outputSize, batch, json };
+        var eval = new Option<bool>("--eval") { Description = "Evaluation mode (model.eval()): BatchNorm uses running statistics, so one value per channel is fine." };
+        var command = new Command("layer", "The output shape of one layer applied to an input shape, with the arithmetic.") { layer, input, outputSize, batch, json, eval };
         command.SetAction(p =>
         {
             string? file = p.GetValue(batch);
@@ -40,7 +41,7 @@ internal static class LayerCommand
             }
             else
             {
-                result = LayerEngine.Apply(built, shape, text);
+                result = LayerEngine.Apply(built, shape, text, training: !p.GetValue(eval));
             }
             output.Write(p.GetValue(json) ? Answers.Layer(result) + "\n" : LayerReport.Render(text.Trim(), built, shape, result));
             return Cli.Ok;

@@ -18,11 +18,16 @@ internal static class NetCommand
         var modelArgs = new Option<string?>("--args") { Description = "Python source: the constructor's arguments as Python writes them, e.g. \"num_classes=10\"." };
         var input = new Option<string?>("--input", "-i") { Description = "The input shape (overrides the one in the file)." };
         var format = new Option<string>("--format") { Description = "table (default), markdown or csv.", DefaultValueFactory = _ => "table" };
-        var unit = new Option<string?>("--unit") { Description = "An output unit, e.g. 3,5: print the input region it sees." };
+        var unit = new Option<string?>("--unit") { Description = "An output unit, e.g. 3,5 (H, W): the input region it sees (of the network's output, or of --layer)." };
+        var layer = new Option<string?>("--layer") { Description = "With --unit: the row whose unit it is (its name as the table shows it)." };
         var json = new Option<bool>("--json") { Description = "Write the CONTRACT JSON on stdout." };
         var eval = new Option<bool>("--eval") { Description = "Evaluation mode (model.eval()): BatchNorm uses running statistics, so one value per channel is fine." };
         var allNodes = new Option<bool>("--all-nodes") { Description = "Also show the ONNX nodes that compute only from constants (Identity of a weight, static shape arithmetic)." };
-        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, json, eval, allNodes, modelClass, modelArgs };
+        var wide = new Option<bool>("--wide") { Description = "Every column, however wide the terminal (by default columns are dropped, least important first, to fit it)." };
+        var compact = new Option<bool>("--compact") { Description = "Only name, type, output and parameters." };
+        var depth = new Option<int?>("--depth") { Description = "Fold the rows of modules nested deeper than this into their parent module (features.0 → features at --depth 1)." };
+        var dtype = new Option<string>("--dtype") { Description = "The element type activation memory is counted in: float32 (default), float16, bfloat16, float64, int8.", DefaultValueFactory = _ => "float32" };
+        var command = new Command("net", "Shapes, parameters, MACs, memory and receptive fields of a whole network.") { file, input, format, unit, layer, json, eval, allNodes, modelClass, modelArgs, wide, compact, depth, dtype };
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
@@ -36,7 +41,14 @@ internal static class NetCommand
                 stderr.WriteLine("cnnshape: " + Cli.Visible(diagnosis.Error.Message));
                 return Cli.InvalidInput;
             }
-            var report = maybe!;
+            var report = WithDtype(maybe!, p.GetValue(dtype)!);
+            string? unitText = p.GetValue(unit);
+            if (unitText is not null)
+            {
+                output.Write(p.GetValue(json) ? UnitJson(report, unitText, p.GetValue(layer)) + "\n" : NetTable.Unit(report, unitText, p.GetValue(layer)));
+                return Cli.Ok;
+            }
+            if (p.GetValue(layer) is not null) throw new CnnShapeException("--layer goes with --unit: the row whose unit's region to give.");
             if (p.GetValue(json))
             {
                 if (output is StreamWriter { BaseStream: var stream } writer)
@@ -48,15 +60,9 @@ internal static class NetCommand
                 output.Write('\n');
                 return Cli.Ok;
             }
-            string? unitText = p.GetValue(unit);
-            if (unitText is not null)
-            {
-                output.Write(NetTable.Unit(report, unitText));
-                return Cli.Ok;
-            }
             output.Write(p.GetValue(format) switch
             {
-                "table" => NetTable.Render(report, p.GetValue(allNodes)),
+                "table" => NetTable.Render(report, new TableOptions(p.GetValue(wide) ? null : Cli.TerminalWidth(), p.GetValue(depth), p.GetValue(compact), p.GetValue(allNodes))),
                 "markdown" or "md" => NetTable.Markdown(report),
                 "csv" => NetTable.Csv(report),
                 var f => throw new CnnShapeException($"--format must be table, markdown or csv, got '{f}'."),
@@ -81,6 +87,62 @@ internal static class NetCommand
         if (diagnosis is not null) return (null, diagnosis, text.Lines);
         if (text is Formats.Python.PythonSource py && py.Model.Notes.Count > 0) report = report with { Warnings = [.. py.Model.Notes, .. report.Warnings] };
         return (report, null, null);
+    }
+
+    /// <summary><c>{"layer", "output", "unit": {"H": 3, "W": 5}, "axes": {"H": {"dim", "index", "first", "last", "inside", "input"}}}</c>.</summary>
+    internal static string UnitJson(NetworkReport report, string unitText, string? layer)
+    {
+        var (_, name, shape, axes) = NetTable.UnitRegion(report, unitText, layer);
+        return Answers.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("layer", name);
+            w.WriteStartArray("output");
+            foreach (var d in shape.Dims) w.WriteNumberValue(d);
+            w.WriteEndArray();
+            w.WriteStartObject("unit");
+            foreach (var a in axes) w.WriteNumber(a.Name, a.Index);
+            w.WriteEndObject();
+            w.WriteStartObject("axes");
+            foreach (var a in axes)
+            {
+                w.WriteStartObject(a.Name);
+                w.WriteNumber("dim", a.Dim);
+                w.WriteNumber("index", a.Index);
+                w.WriteNumber("first", a.Region.First.ToDouble());
+                w.WriteNumber("last", a.Region.Last.ToDouble());
+                if (a.Region.InsideFirst is long lo)
+                {
+                    w.WriteStartArray("inside");
+                    w.WriteNumberValue(lo);
+                    w.WriteNumberValue(a.Region.InsideLast!.Value);
+                    w.WriteEndArray();
+                }
+                else w.WriteNull("inside");
+                w.WriteNumber("input", a.InputSize);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>The report with activation memory counted in another element type (float32 is what the analysis counts).</summary>
+    internal static NetworkReport WithDtype(NetworkReport report, string dtype)
+    {
+        long size = dtype.ToLowerInvariant() switch
+        {
+            "float32" or "float" or "fp32" => 4,
+            "float16" or "half" or "fp16" or "bfloat16" or "bf16" => 2,
+            "float64" or "double" or "fp64" => 8,
+            "int8" or "uint8" or "qint8" => 1,
+            _ => throw new CnnShapeException($"--dtype must be float32, float16, bfloat16, float64 or int8, got '{dtype}'."),
+        };
+        if (size == 4) return report;
+        return report with
+        {
+            Layers = report.Layers.Select(r => r.Output is null ? r : r with { ActivationBytes = Symbolic.Dim.Product(r.Output) * size }).ToList(),
+        };
     }
 
     internal static NetworkReport Analyze(string path, string? inputText, bool training = true)

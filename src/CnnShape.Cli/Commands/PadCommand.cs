@@ -21,9 +21,10 @@ internal static class PadCommand
         var convention = new Option<string>("--convention") { Description = "Which side gets the odd extra: pytorch, tf, onnx-upper or onnx-lower.", DefaultValueFactory = _ => "pytorch" };
         var batch = new Option<string?>("--batch") { Description = "JSON lines with input, output, kernel, stride, dilation, transposed (- for stdin)." };
         var json = new Option<bool>("--json") { Description = "Write JSON on stdout." };
+        var dims = new Option<int>("--dims") { Description = "The layer's spatial dimensions (1, 2 or 3), for the PyTorch advice: Conv1d/ZeroPad1d, Conv2d/ZeroPad2d, … (default 2).", DefaultValueFactory = _ => 2 };
         var command = new Command("pad", "The padding that turns an input size into exactly the output size wanted — or why none does.")
         {
-            input, target, kernel, stride, dilation, transposed, convention, batch, json,
+            input, target, kernel, stride, dilation, transposed, convention, batch, json, dims,
         };
         command.SetAction(p =>
         {
@@ -33,6 +34,8 @@ internal static class PadCommand
             long m = p.GetValue(target) ?? throw new CnnShapeException("pad: --output M is required (the output size wanted).");
             long k = p.GetValue(kernel) ?? throw new CnnShapeException("pad: --kernel K is required.");
             long s = p.GetValue(stride), d = p.GetValue(dilation);
+            int spatial = p.GetValue(dims);
+            if (spatial is < 1 or > 3) throw new CnnShapeException($"pad: --dims must be 1, 2 or 3, got {spatial}.");
             if (p.GetValue(transposed))
             {
                 var answer = PaddingSolver.Transposed(n, m, k, s, d);
@@ -41,7 +44,7 @@ internal static class PadCommand
             else
             {
                 var answer = PaddingSolver.Window(n, m, k, s, d, split);
-                output.Write(p.GetValue(json) ? WindowJson(answer) + "\n" : ExplainWindow(n, m, k, s, d, answer, split));
+                output.Write(p.GetValue(json) ? WindowJson(answer) + "\n" : ExplainWindow(n, m, k, s, d, answer, split, spatial));
             }
             return Cli.Ok;
         });
@@ -61,7 +64,7 @@ internal static class PadCommand
 
     internal static string TransposedJson(TransposedPaddingAnswer a) => Answers.Write(w => Answers.Pad(w, a));
 
-    private static string ExplainWindow(long n, long m, long k, long s, long d, PaddingAnswer a, SplitConvention split)
+    private static string ExplainWindow(long n, long m, long k, long s, long d, PaddingAnswer a, SplitConvention split, int spatial = 2)
     {
         long span = a.Span, low = a.LowerBound;
         var sb = new StringBuilder();
@@ -79,17 +82,29 @@ internal static class PadCommand
             sb.Append(CultureInfo.InvariantCulture, $"  symmetric     none: no even total lies in [{low}, {a.LargestTotal}]\n");
         }
         sb.Append(CultureInfo.InvariantCulture, $"  asymmetric    before {a.Before}, after {a.After} ({SplitName(split)})\n");
+        // PyTorch's own padding='same' pads exactly this for stride 1 (the odd extra after), for any kernel and dilation
+        if (s == 1 && m == n) sb.Append(CultureInfo.InvariantCulture, $"  PyTorch       nn.Conv{spatial}d(C_in, C_out, {k}{(d > 1 ? $", dilation={d}" : "")}, padding='same') does exactly this (stride 1 only)\n");
         if (a.Before != a.After)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"    PyTorch     nn.ZeroPad1d(({a.Before}, {a.After})) or F.pad(x, ({a.Before}, {a.After})) before the layer, then padding=0\n");
+            // the pad layer of the user's dimensionality; F.pad lists the last axis first, each as (before, after)
+            string pair = $"{a.Before}, {a.After}";
+            string all = string.Join(", ", Enumerable.Repeat(pair, spatial));
+            sb.Append(CultureInfo.InvariantCulture, $"    PyTorch     nn.ZeroPad{spatial}d(({all})) or F.pad(x, ({all})) before the layer, then padding=0 (every axis padded alike; each pair is (before, after), the last axis first)\n");
             sb.Append(CultureInfo.InvariantCulture, $"    ONNX        pads=[{a.Before}, {a.After}] (begin, end){(a.Before < a.After ? ", the split auto_pad=SAME_UPPER makes" : ", the split auto_pad=SAME_LOWER makes")}\n");
             sb.Append("    TensorFlow  'same' puts the extra after (bottom/right)");
             long tfOut = (n + s - 1) / s;
             sb.Append(tfOut == m ? $"; padding='same' gives exactly ⌈{n}/{s}⌉ = {m} here\n" : $"; padding='same' would give ⌈{n}/{s}⌉ = {tfOut}, not {m}\n");
         }
+        // the blog formula p = ((out − 1)·s + d·(k − 1) + 1 − in)/2: said only where it misleads
         double textbook = low / 2.0;
-        sb.Append(CultureInfo.InvariantCulture, $"  note          the usual p = ((out − 1)·s + d·(k − 1) + 1 − in)/2 = {textbook.ToString(CultureInfo.InvariantCulture)} is only half the smallest total");
-        sb.Append(low < 0 ? " (here negative: the floor already reaches the output with less padding)\n" : "\n");
+        bool agrees = a.Symmetric is long p && p == textbook;
+        if (!agrees)
+        {
+            string why = low < 0 ? "it is negative here: the floor already reaches the output with less padding"
+                : low % 2 != 0 ? "it is not a whole number here: the total is odd, so no symmetric padding meets it exactly"
+                : $"but padding={a.Symmetric} is the smallest that gives {m}";
+            sb.Append(CultureInfo.InvariantCulture, $"  note          the usual p = ((out − 1)·s + d·(k − 1) + 1 − in)/2 = {textbook.ToString(CultureInfo.InvariantCulture)}; {why}\n");
+        }
         return sb.ToString();
     }
 
@@ -109,6 +124,10 @@ internal static class PadCommand
         sb.Append(CultureInfo.InvariantCulture, $"  formula       ({n}−1)·{s} − 2·P + {d}·({k}−1) + OP + 1 = {m}\n");
         sb.Append(CultureInfo.InvariantCulture, $"  answer        padding={a.Padding}, output_padding={a.OutputPadding}   ({n - 1}·{s} − {2 * a.Padding} + {span - 1} + {a.OutputPadding} + 1 = {m})\n");
         sb.Append(CultureInfo.InvariantCulture, $"  rule          PyTorch needs output_padding < max(stride, dilation) = {Math.Max(s, d)}\n");
+        if (m < n)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  note          a transposed convolution grows its input (about ×{s}); shrinking {n} to {m} takes padding {a.Padding}, which crops the output — a plain convolution or a pool is the usual way to shrink (cnnshape pad without --transposed)\n");
+        }
         return sb.ToString();
     }
 

@@ -77,8 +77,7 @@ internal static class SolveCommand
     private static string Text(long n, long m, SolveAnswer a, int limit, TimeSpan elapsed)
     {
         var sb = new StringBuilder();
-        double rate = a.Candidates / Math.Max(elapsed.TotalSeconds, 1e-6);
-        sb.Append($"{a.Solutions.Count:N0} configurations turn {n} into {m} ({a.Candidates:N0} candidates checked, {rate:N0} a second); simplest first:\n");
+        sb.Append($"{a.Solutions.Count:N0} configurations turn {n} into {m} ({a.Candidates:N0} candidates checked); the usual designs first:\n");
         foreach (var s in a.Solutions.Take(limit)) sb.Append("  ").Append(s.Code()).Append('\n');
         if (a.Solutions.Count > limit) sb.Append($"  … and {a.Solutions.Count - limit:N0} more (--limit, or --json for all)\n");
         if (a.Solutions.Count == 0) sb.Append("  none within the bounds; widen them (--max-kernel, --max-stride, --max-padding, --max-dilation).\n");

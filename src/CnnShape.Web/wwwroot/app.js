@@ -1,5 +1,6 @@
 "use strict";
-// cnnshape page: every answer comes from the JSON API (the same engine as the CLI).
+// cnnshape page: every answer comes from the JSON API (the same engine as the CLI). The page keeps its whole state in
+// the URL (#…), so a link reproduces what is on the screen.
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
@@ -36,54 +37,157 @@ function debounce(fn, ms) {
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
 }
 
-function parseShape(text) {
-  const t = text.trim();
-  if (!t) return null;
-  return t.replace(/^[\[(]|[\])]$/g, "").split(/[x×,X]/).map((s) => Number(s.trim()));
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
-// ---- tabs
-for (const button of document.querySelectorAll("nav button")) {
-  button.addEventListener("click", () => {
-    for (const b of document.querySelectorAll("nav button")) b.classList.toggle("active", b === button);
-    for (const s of document.querySelectorAll(".tab")) s.classList.toggle("active", s.id === "tab-" + button.dataset.tab);
-  });
+function el(tag, attrs, parent) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
 }
+
+const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+// ---- state in the URL
+const state = new URLSearchParams(location.hash.slice(1));
+function saveState() {
+  history.replaceState(null, "", "#" + state.toString());
+}
+
+// ---- theme: the system's, until the user picks one
+function applyTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+  $("theme-name").textContent = theme === "dark" ? "light" : "dark";
+}
+applyTheme(localStorage.getItem("cnnshape-theme") || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
+$("theme").addEventListener("click", () => {
+  const theme = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
+  localStorage.setItem("cnnshape-theme", theme);
+  applyTheme(theme);
+  if (report) { drawField(); drawPlot(); }
+});
+
+// ---- tabs (WAI-ARIA tabs: arrows, Home and End move between them)
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+function selectTab(name, focus) {
+  for (const t of tabs) {
+    const on = t.dataset.tab === name;
+    t.setAttribute("aria-selected", String(on));
+    t.classList.toggle("active", on);
+    t.tabIndex = on ? 0 : -1;
+    $("tab-" + t.dataset.tab).hidden = !on;
+    $("tab-" + t.dataset.tab).classList.toggle("active", on);
+    if (on && focus) t.focus();
+  }
+  state.set("tab", name);
+  saveState();
+}
+for (const t of tabs) t.addEventListener("click", () => selectTab(t.dataset.tab));
+document.querySelector('[role="tablist"]').addEventListener("keydown", (e) => {
+  const i = tabs.findIndex((t) => t.getAttribute("aria-selected") === "true");
+  const next = { ArrowRight: (i + 1) % tabs.length, ArrowLeft: (i + tabs.length - 1) % tabs.length, Home: 0, End: tabs.length - 1 }[e.key];
+  if (next === undefined) return;
+  e.preventDefault();
+  selectTab(tabs[next].dataset.tab, true);
+});
 
 // ---- layer calculator
 const layerResult = $("layer-result");
 const layerSignal = superseding();
+let lastKey = 0, errorTimer;
 async function updateLayer() {
-  const input = parseShape($("layer-input").value);
+  // the shape goes as typed: the server reads it as the CLI does (1x3x32x32, (1, 3, 32, 32), torch.Size([…]), "1 3 32 32")
+  const input = $("layer-input").value.trim();
+  state.set("layer", $("layer-text").value);
+  state.set("input", input);
+  if ($("layer-eval").checked) state.set("eval", "1"); else state.delete("eval");
+  saveState();
   try {
-    if (!input || input.some((d) => !Number.isInteger(d))) throw new Error("write the input shape like 1x3x224x224");
-    const d = await api("/api/layer", { layer: $("layer-text").value, input }, false, layerSignal());
+    if (!input) throw new Error("write the input shape, e.g. 1x3x224x224 or torch.Size([1, 3, 224, 224])");
+    const d = await api("/api/layer", { layer: $("layer-text").value, input, eval: $("layer-eval").checked }, false, layerSignal());
     const steps = d.steps.map((s) => `  ${s.axis}: ${s.formula}`).join("\n");
-    layerResult.classList.remove("error");
+    layerResult.classList.remove("error", "pending");
     layerResult.dataset.output = JSON.stringify(d.output);
     layerResult.textContent = `output  [${d.output.join(", ")}]\n${steps}${steps ? "\n" : ""}params  ${d.params.toLocaleString("en")}    MACs  ${d.macs.toLocaleString("en")}`;
   } catch (e) {
     if (isCancelled(e)) return;
-    layerResult.classList.add("error");
     layerResult.dataset.output = "";
+    // while the user is still typing, a half-written layer is not an error yet: say so quietly, and show the
+    // refusal once the typing pauses
+    const wait = lastKey + 700 - Date.now();
+    if (wait > 0) {
+      layerResult.classList.remove("error");
+      layerResult.classList.add("pending");
+      layerResult.textContent = "…";
+      clearTimeout(errorTimer);
+      errorTimer = setTimeout(updateLayer, wait);
+      return;
+    }
+    layerResult.classList.remove("pending");
+    layerResult.classList.add("error");
     layerResult.textContent = e.message;
   }
 }
 const updateLayerSoon = debounce(updateLayer, 120);
-$("layer-text").addEventListener("input", updateLayerSoon);
-$("layer-input").addEventListener("input", updateLayerSoon);
-updateLayer();
+for (const id of ["layer-text", "layer-input"]) {
+  $(id).addEventListener("input", () => { lastKey = Date.now(); updateLayerSoon(); });
+}
+$("layer-eval").addEventListener("change", updateLayer);
 
 // ---- network analyser
 let report = null;
+let upload = null;
 const netText = $("net-text");
 function gutter(bad) {
   const lines = netText.value.split("\n").length;
   $("net-gutter").innerHTML = Array.from({ length: lines }, (_, i) => (i + 1 === bad ? `<span class="bad">${i + 1}</span>` : `${i + 1}`)).join("\n");
+  $("net-gutter").scrollTop = netText.scrollTop;
 }
-netText.addEventListener("input", () => gutter());
+netText.addEventListener("input", () => {
+  gutter();
+  // the text owns the view again once it is edited after an upload
+  if (upload) clearUpload();
+});
 netText.addEventListener("scroll", () => { $("net-gutter").scrollTop = netText.scrollTop; });
+netText.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $("net-run").click(); } });
 gutter();
+
+function showPythonFields() {
+  const python = $("net-format").value === "python" || ($("net-format").value === "auto" && /^(class |import torch|from torch)/m.test(netText.value));
+  for (const label of document.querySelectorAll("label.python")) label.hidden = !python;
+}
+$("net-format").addEventListener("change", showPythonFields);
+netText.addEventListener("input", debounce(showPythonFields, 200));
+showPythonFields();
+
+function clearUpload() {
+  upload = null;
+  $("net-onnx").value = "";
+  $("net-upload").hidden = true;
+}
+$("net-onnx").addEventListener("change", () => {
+  upload = $("net-onnx").files[0] || null;
+  $("net-upload").hidden = !upload;
+  if (upload) {
+    $("net-upload-name").textContent = upload.name;
+    $("net-run").click();
+  }
+});
+$("net-upload-clear").addEventListener("click", clearUpload);
+
+function clearViews() {
+  report = null;
+  $("net-table").innerHTML = "";
+  $("net-summary").textContent = "";
+  $("net-warnings").innerHTML = "";
+  $("rf-layer").innerHTML = "";
+  $("rf-output").innerHTML = "";
+  $("rf-input").innerHTML = "";
+  $("rf-plot").innerHTML = "";
+  $("rf-caption").textContent = "";
+}
 
 function showError(message, place) {
   $("net-error").textContent = message;
@@ -93,6 +197,9 @@ function showError(message, place) {
     const lines = netText.value.split("\n");
     const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
     netText.setSelectionRange(start, start + (lines[line - 1] || "").length);
+    // bring the user's line into view, in the text and in the gutter
+    const lineHeight = parseFloat(getComputedStyle(netText).lineHeight) || 18;
+    netText.scrollTop = Math.max(0, (line - 3) * lineHeight);
   }
 }
 
@@ -103,30 +210,52 @@ function fieldText(rf) {
   return [j(rf.size), j(rf.jump), j(rf.start)];
 }
 
+const dims = (a) => `[${a.join(", ")}]`;
+
 function renderReport(d) {
   report = d;
   $("net-error").textContent = "";
   gutter();
   const total = d.totals;
-  $("net-summary").textContent = `input [${d.input.join(", ")}] → output [${d.output.join(", ")}]; ${d.layers.length} layers, ${total.params.toLocaleString("en")} params, ${total.macs.toLocaleString("en")} MACs`;
-  const rows = d.layers.map((l) => {
+  const count = (v) => (typeof v === "number" ? v.toLocaleString("en") : v);
+  $("net-summary").textContent = `input ${dims(d.input)} → output ${dims(d.output)}; ${d.layers.length} layers, ${count(total.params)} params, ${count(total.macs)} MACs`;
+  $("net-warnings").innerHTML = d.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("");
+  const rows = d.layers.map((l, i) => {
     const [size, jump, start] = fieldText(l.rf);
-    return `<tr><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.type)}</td><td>[${l.output.join(", ")}]</td><td class="num">${l.params.toLocaleString("en")}</td><td class="num">${l.macs.toLocaleString("en")}</td><td>${size}</td><td>${jump}</td><td>${start}</td></tr>`;
+    return `<tr data-index="${i}"><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.type)}</td><td>${dims(l.output ?? ["?"])}</td><td class="num">${count(l.params)}</td><td class="num">${count(l.macs)}</td><td>${size}</td><td>${jump}</td><td>${start}</td><td class="num">${l.line ?? ""}</td></tr>`;
   });
-  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th><th>params</th><th>MACs</th><th>RF size</th><th>jump</th><th>start</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th><th>params</th><th>MACs</th><th>RF size</th><th>jump</th><th>start</th><th>line</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  for (const tr of document.querySelectorAll("#net-layers tbody tr")) tr.addEventListener("click", () => selectLayer(Number(tr.dataset.index), true));
   const select = $("rf-layer");
   select.innerHTML = "";
   d.layers.forEach((l, i) => {
-    if (l.rf && !l.rf.global && l.rf.size.length >= 1) select.add(new Option(`${l.name} (${l.type})`, String(i)));
+    if (l.rf && !l.rf.global && l.rf.size.length >= 1 && l.output) select.add(new Option(`${l.name} (${l.type}) ${dims(l.output)}`, String(i)));
   });
-  if (select.options.length) select.selectedIndex = select.options.length - 1;
-  drawField();
+  const wanted = state.get("sel");
+  const initial = wanted !== null && [...select.options].some((o) => o.value === wanted) ? Number(wanted) : select.options.length ? Number(select.options[select.options.length - 1].value) : -1;
+  selectLayer(initial, false);
   drawPlot();
+  const unit = state.get("unit");
+  if (unit && view) {
+    const [i, j] = unit.split(",").map(Number);
+    if (Number.isInteger(i) && Number.isInteger(j)) view.hover(i, j);
+  }
 }
 
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+function selectLayer(index, scroll) {
+  const select = $("rf-layer");
+  if (index < 0 || ![...select.options].some((o) => o.value === String(index))) {
+    $("rf-caption").textContent = report && report.layers[index] ? `'${report.layers[index].name}' has no spatial field to show.` : "";
+    return;
+  }
+  select.value = String(index);
+  for (const tr of document.querySelectorAll("#net-layers tbody tr")) tr.classList.toggle("selected", Number(tr.dataset.index) === index);
+  state.set("sel", String(index));
+  saveState();
+  drawField();
+  if (scroll) $("rf-card").scrollIntoView({ behavior: "smooth", block: "start" });
 }
+$("rf-layer").addEventListener("change", () => selectLayer(Number($("rf-layer").value), false));
 
 // ---- diagnosis: the cause and the checked fixes; a fix button applies its edits to the text and runs again
 function applyEdits(text, edits) {
@@ -152,8 +281,9 @@ function renderDiagnosis(d) {
   d.fixes.forEach((fix, i) => {
     const button = document.createElement("button");
     button.className = "fix";
+    button.type = "button";
     button.dataset.index = String(i);
-    button.textContent = `Fix ${i + 1}: ${fix.why} → [${fix.output.join(", ")}]`;
+    button.textContent = `Fix ${i + 1}: ${fix.why} → ${dims(fix.output)}`;
     button.addEventListener("click", () => {
       netText.value = applyEdits(netText.value, fix.edits);
       if (fix.input) $("net-input").value = fix.input.join("x");
@@ -162,46 +292,43 @@ function renderDiagnosis(d) {
     });
     box.appendChild(button);
   });
-  const rows = d.layers.map((l) => `<tr><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.type)}</td><td>[${l.output.join(", ")}]</td></tr>`);
-  rows.push(`<tr class="failing"><td>${escapeHtml(d.at.layer)}</td><td>✗ refused</td><td>line ${d.at.line ?? "?"}</td></tr>`);
-  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const rows = d.layers.map((l) => `<tr><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.type)}</td><td>${dims(l.output ?? ["?"])}</td><td class="num">${l.line ?? ""}</td></tr>`);
+  rows.push(`<tr class="failing"><td>${escapeHtml(d.at.layer)}</td><td>✗ refused</td><td>line ${d.at.line ?? "?"}</td><td></td></tr>`);
+  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th><th>line</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 const netSignal = superseding();
 $("net-run").addEventListener("click", async () => {
   $("net-fixes").innerHTML = "";
+  const input = $("net-input").value.trim();
+  for (const [k, v] of [["text", upload ? "" : netText.value], ["format", $("net-format").value], ["netinput", input], ["class", $("net-class").value.trim()], ["args", $("net-args").value.trim()]]) {
+    if (v && !(k === "format" && v === "auto")) state.set(k, v); else state.delete(k);
+  }
+  if ($("net-eval").checked) state.set("neval", "1"); else state.delete("neval");
+  saveState();
   try {
-    const file = $("net-onnx").files[0];
-    const input = $("net-input").value.trim();
     let d;
-    if (file) {
-      d = await api("/api/onnx" + (input ? "?input=" + encodeURIComponent(input) : ""), await file.arrayBuffer(), true, netSignal());
+    if (upload) {
+      d = await api("/api/onnx" + (input ? "?input=" + encodeURIComponent(input) : ""), await upload.arrayBuffer(), true, netSignal());
     } else {
       const cls = $("net-class").value.trim(), args = $("net-args").value.trim();
-      d = await api("/api/net", { text: netText.value, format: $("net-format").value, input: input || null, class: cls || null, args: args || null }, false, netSignal());
+      d = await api("/api/net", { text: netText.value, format: $("net-format").value, input: input || null, class: cls || null, args: args || null, eval: $("net-eval").checked }, false, netSignal());
     }
     renderReport(d);
   } catch (e) {
     if (isCancelled(e)) return;
-    report = null;
-    $("net-table").innerHTML = "";
-    $("net-summary").textContent = "";
-    $("rf-output").innerHTML = "";
-    $("rf-input").innerHTML = "";
-    $("rf-plot").innerHTML = "";
-    $("rf-caption").textContent = "";
+    // no stale picture: the views of the last good run go with it
+    clearViews();
     showError(e.message, e.place?.at ? { line: e.place.at.line } : e.place);
     if (e.place?.fixes) renderDiagnosis(e.place);
   }
 });
 
-// ---- receptive-field picture: the input grid with the field of the hovered output unit
-function el(tag, attrs, parent) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (parent) parent.appendChild(node);
-  return node;
-}
+// ---- receptive-field view: the whole output grid at any size (zoom and pan), the input with its padding, axes in
+// pixels, the field of the hovered unit (its region comes from the server: ReceptiveFields.Region, the one function
+// the table and the tests use), and a picture under the input if the user drops one
+let view = null;
+let picture = null;
 
 function spatialDims(shape, n) { return shape.slice(shape.length - n); }
 
@@ -210,35 +337,65 @@ function drawField() {
   out.innerHTML = "";
   inp.innerHTML = "";
   $("rf-caption").textContent = "";
-  if (!report || !$("rf-layer").value) return;
-  const layer = report.layers[Number($("rf-layer").value)];
+  view = null;
+  if (!report || $("rf-layer").value === "") return;
+  const index = Number($("rf-layer").value);
+  const layer = report.layers[index];
   const n = layer.rf.size.length;
   const [oh, ow] = n === 1 ? [1, spatialDims(layer.output, 1)[0]] : spatialDims(layer.output, 2);
   const [ih, iw] = n === 1 ? [1, spatialDims(report.input, 1)[0]] : spatialDims(report.input, 2);
-  const axis = (k) => (n === 1 ? { size: 1, jump: 1, start: 0 } : { size: layer.rf.size[n - 2 + k], jump: layer.rf.jump[n - 2 + k], start: layer.rf.start[n - 2 + k] });
-  const [ay, ax] = n === 1 ? [{ size: 1, jump: 1, start: 0 }, { size: layer.rf.size[0], jump: layer.rf.jump[0], start: layer.rf.start[0] }] : [axis(0), axis(1)];
-  const cell = 300 / Math.max(oh, ow);
-  el("rect", { x: 0, y: 0, width: ow * cell, height: oh * cell, fill: "#eef1f6" }, out);
-  // the input drawn in its own coordinates; the view grows to show padding the field reaches
-  const margin = Math.max(ax.size, ay.size);
-  inp.setAttribute("viewBox", `${-margin} ${-margin} ${iw + 2 * margin} ${ih + 2 * margin}`);
-  el("rect", { x: -margin, y: -margin, width: iw + 2 * margin, height: ih + 2 * margin, fill: "#fafafa" }, inp);
-  el("rect", { id: "rf-image", x: 0, y: 0, width: iw, height: ih, fill: "#dde3ec" }, inp);
-  const box = el("rect", { id: "rf-box", fill: "none", stroke: "#a4161a", "stroke-dasharray": "0.6 0.4", "stroke-width": Math.max(0.15, margin / 60), visibility: "hidden" }, inp);
-  const inside = el("rect", { id: "rf-box-inside", fill: "rgba(164,22,26,0.35)", stroke: "none", visibility: "hidden" }, inp);
-  const marker = el("rect", { id: "rf-unit", fill: "#a4161a", visibility: "hidden", width: cell, height: cell }, out);
-  // the region comes from the server (ReceptiveFields.Region, the one function the table and the tests use)
+  const size = 340;
+
+  // output: one cell per unit, scaled to fit; zoom and pan move the group
+  let zoom = 1, panX = 0, panY = 0;
+  const fit = size / Math.max(oh, ow);
+  const grid = el("g", {}, out);
+  const place = () => grid.setAttribute("transform", `translate(${panX} ${panY}) scale(${fit * zoom})`);
+  place();
+  el("rect", { x: 0, y: 0, width: ow, height: oh, fill: css("--soft") }, grid);
+  const small = oh <= 64 && ow <= 64;
+  if (small) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        el("rect", { class: "unit", "data-i": i, "data-j": j, x: j, y: i, width: 1, height: 1, fill: "transparent", stroke: css("--line"), "stroke-width": 1, "vector-effect": "non-scaling-stroke" }, grid);
+      }
+    }
+  }
+  const marker = el("rect", { id: "rf-unit", fill: css("--unit"), visibility: "hidden", width: 1, height: 1, "pointer-events": "none" }, grid);
+
+  // input: pixels in their own coordinates, with room around them for the padding the field reaches
+  const margin = Math.max(...layer.rf.size.map((s) => Math.min(s, 4096)), 1) / 2 + 1;
+  const span = Math.max(ih, iw) + 2 * margin;
+  const scale = (size - 40) / span;
+  const left = 34, top = 6;
+  const world = el("g", { transform: `translate(${left + margin * scale} ${top + margin * scale}) scale(${scale})` }, inp);
+  el("rect", { x: -margin, y: n === 1 ? -0.5 : -margin, width: iw + 2 * margin, height: n === 1 ? 2 : ih + 2 * margin, fill: css("--padding") }, world);
+  el("rect", { id: "rf-image", x: 0, y: 0, width: iw, height: ih, fill: css("--image") }, world);
+  if (picture) el("image", { id: "rf-picture", href: picture, x: 0, y: 0, width: iw, height: ih, preserveAspectRatio: "none", opacity: 0.85 }, world);
+  const box = el("rect", { id: "rf-box", fill: "none", stroke: css("--field"), "stroke-dasharray": "5 3", "stroke-width": 2, "vector-effect": "non-scaling-stroke", visibility: "hidden" }, world);
+  const inside = el("rect", { id: "rf-box-inside", fill: css("--inside"), stroke: css("--field"), "stroke-width": 1.5, "vector-effect": "non-scaling-stroke", visibility: "hidden" }, world);
+  // axes in pixel coordinates: 0, the middle and the last pixel
+  const tick = (v, horizontal) => {
+    const p = (v + 0.5) * scale + margin * scale;
+    if (horizontal) el("text", { x: left + p, y: size - 8, "font-size": 10, "text-anchor": "middle", fill: css("--muted") }, inp).textContent = String(v);
+    else el("text", { x: left - 4, y: top + p + 3, "font-size": 10, "text-anchor": "end", fill: css("--muted") }, inp).textContent = String(v);
+  };
+  for (const v of [...new Set([0, Math.floor((iw - 1) / 2), iw - 1])]) tick(v, true);
+  if (n > 1) for (const v of [...new Set([0, Math.floor((ih - 1) / 2), ih - 1])]) tick(v, false);
+
   let pending = null;
-  const index = Number($("rf-layer").value);
   const hover = async (i, j) => {
-    for (const [k, v] of Object.entries({ x: j * cell, y: i * cell, visibility: "visible" })) marker.setAttribute(k, v);
+    if (i < 0 || j < 0 || i >= oh || j >= ow) return;
+    for (const [k, v] of Object.entries({ x: j, y: i, visibility: "visible", "data-i": i, "data-j": j })) marker.setAttribute(k, v);
+    state.set("unit", `${i},${j}`);
+    saveState();
     pending?.abort();
     const request = (pending = new AbortController());
     let d;
     try {
       d = await api("/api/region", { id: report.id, layer: index, unit: n === 1 ? [j] : [i, j] }, false, request.signal);
     } catch (e) {
-      if (e.name !== "AbortError") $("rf-caption").textContent = e.message;
+      if (!isCancelled(e)) $("rf-caption").textContent = e.message;
       return;
     }
     if (request !== pending) return;
@@ -248,41 +405,116 @@ function drawField() {
       for (const [k, v] of Object.entries({ x: x.inside[0], y: y.inside[0], width: x.inside[1] - x.inside[0] + 1, height: y.inside[1] - y.inside[0] + 1, visibility: "visible" })) inside.setAttribute(k, v);
     } else inside.setAttribute("visibility", "hidden");
     const part = (a) => (a.inside ? `${a.exact}, inside the image [${a.inside[0]}, ${a.inside[1]}]` : `${a.exact}, all in the padding`);
-    $("rf-caption").textContent = `unit (${n === 1 ? j : i + ", " + j}) sees ${n === 1 ? "" : `rows ${part(y)}; `}columns ${part(x)}`;
+    $("rf-caption").textContent = `unit (${n === 1 ? j : i + ", " + j}) of '${layer.name}' sees ${n === 1 ? "" : `rows ${part(y)}; `}columns ${part(x)}`;
   };
-  for (let i = 0; i < oh && i < 64; i++) {
-    for (let j = 0; j < ow && j < 64; j++) {
-      const r = el("rect", { class: "unit", "data-i": i, "data-j": j, x: j * cell, y: i * cell, width: cell, height: cell, fill: "transparent", stroke: "#c5ccd8", "stroke-width": 0.5 }, out);
-      r.addEventListener("mouseenter", () => hover(i, j));
-    }
-  }
-}
-$("rf-layer").addEventListener("change", drawField);
 
+  // the unit under the pointer, from the pointer's position (any grid size, zoomed or not)
+  const unitAt = (event) => {
+    const r = out.getBoundingClientRect();
+    const sx = ((event.clientX - r.left) / r.width) * size, sy = ((event.clientY - r.top) / r.height) * size;
+    return [Math.floor((sy - panY) / (fit * zoom)), Math.floor((sx - panX) / (fit * zoom))];
+  };
+  let drag = null, last = "";
+  out.onpointermove = (e) => {
+    if (drag) {
+      const r = out.getBoundingClientRect();
+      panX = drag.panX + ((e.clientX - drag.x) / r.width) * size;
+      panY = drag.panY + ((e.clientY - drag.y) / r.height) * size;
+      place();
+      return;
+    }
+    const [i, j] = unitAt(e);
+    if (`${i},${j}` !== last) {
+      last = `${i},${j}`;
+      hover(i, j);
+    }
+  };
+  out.onpointerdown = (e) => { if (zoom > 1) { drag = { x: e.clientX, y: e.clientY, panX, panY }; out.setPointerCapture(e.pointerId); } };
+  out.onpointerup = () => { drag = null; };
+  const zoomBy = (factor, cx = size / 2, cy = size / 2) => {
+    const next = Math.min(Math.max(zoom * factor, 1), Math.max(oh, ow));
+    panX = cx - ((cx - panX) * next) / zoom;
+    panY = cy - ((cy - panY) * next) / zoom;
+    zoom = next;
+    if (zoom === 1) { panX = 0; panY = 0; }
+    place();
+  };
+  out.onwheel = (e) => {
+    e.preventDefault();
+    const r = out.getBoundingClientRect();
+    zoomBy(e.deltaY < 0 ? 1.25 : 0.8, ((e.clientX - r.left) / r.width) * size, ((e.clientY - r.top) / r.height) * size);
+  };
+  $("rf-zoom-in").onclick = () => zoomBy(1.5);
+  $("rf-zoom-out").onclick = () => zoomBy(1 / 1.5);
+  $("rf-zoom-reset").onclick = () => zoomBy(1 / zoom);
+  out.dataset.zoom = "1";
+  const observer = new MutationObserver(() => { out.dataset.zoom = String(zoom); });
+  observer.observe(grid, { attributes: true });
+  view = { hover, layer: index, small };
+}
+
+// a picture under the input grid, stretched to the input's size (dropped on the input, or chosen)
+function usePicture(file) {
+  if (!file || !file.type.startsWith("image/")) return;
+  const reader = new FileReader();
+  reader.onload = () => { picture = reader.result; drawField(); };
+  reader.readAsDataURL(file);
+}
+$("rf-picture-file").addEventListener("change", () => usePicture($("rf-picture-file").files[0]));
+$("rf-input").addEventListener("dragover", (e) => e.preventDefault());
+$("rf-input").addEventListener("drop", (e) => { e.preventDefault(); usePicture(e.dataTransfer.files[0]); });
+
+// the field's growth across the layers, labelled by layer, with ticks; a click picks the layer
 function drawPlot() {
   const svg = $("rf-plot");
   svg.innerHTML = "";
   if (!report) return;
   const points = report.layers.map((l, i) => (l.rf && !l.rf.global ? { i, size: l.rf.size[l.rf.size.length - 1], jump: l.rf.jump[l.rf.jump.length - 1] } : null)).filter(Boolean);
   if (!points.length) return;
-  const w = 620, h = 180, left = 36, top = 10;
+  const width = Math.max(660, report.layers.length * 14 + 80);
+  svg.setAttribute("width", width);
+  const w = width - 80, h = 170, left = 56, top = 14;
   const maxY = Math.max(...points.map((p) => Math.max(p.size, p.jump)), 1);
   const maxX = Math.max(report.layers.length - 1, 1);
   const px = (i) => left + (i / maxX) * w, py = (v) => top + h - (v / maxY) * h;
-  el("line", { x1: left, y1: top + h, x2: left + w, y2: top + h, stroke: "#8893a8" }, svg);
-  el("text", { x: 2, y: top + 10, "font-size": 10 }, svg).textContent = String(maxY);
-  el("polyline", { id: "plot-size", points: points.map((p) => `${px(p.i)},${py(p.size)}`).join(" "), fill: "none", stroke: "#a4161a", "stroke-width": 2 }, svg);
-  el("polyline", { id: "plot-jump", points: points.map((p) => `${px(p.i)},${py(p.jump)}`).join(" "), fill: "none", stroke: "#1f6feb", "stroke-width": 2 }, svg);
-  el("text", { x: left + 8, y: top + 12, fill: "#a4161a", "font-size": 11 }, svg).textContent = "field size (last axis)";
-  el("text", { x: left + 150, y: top + 12, fill: "#1f6feb", "font-size": 11 }, svg).textContent = "jump";
+  const ink = css("--muted");
+  el("line", { x1: left, y1: top + h, x2: left + w, y2: top + h, stroke: ink }, svg);
+  el("line", { x1: left, y1: top, x2: left, y2: top + h, stroke: ink }, svg);
+  for (const v of [0, Math.round(maxY / 2), maxY]) {
+    el("line", { x1: left - 4, y1: py(v), x2: left, y2: py(v), stroke: ink }, svg);
+    el("text", { x: left - 6, y: py(v) + 3, "font-size": 10, "text-anchor": "end", fill: ink }, svg).textContent = String(v);
+  }
+  const every = Math.max(1, Math.ceil(report.layers.length / (w / 14)));
+  report.layers.forEach((l, i) => {
+    el("line", { x1: px(i), y1: top + h, x2: px(i), y2: top + h + 3, stroke: ink }, svg);
+    if (i % every === 0) {
+      const label = el("text", { x: px(i), y: top + h + 8, "font-size": 9, fill: ink, transform: `rotate(45 ${px(i)} ${top + h + 8})`, class: "tick" }, svg);
+      label.textContent = l.name.length > 14 ? l.name.slice(0, 13) + "…" : l.name;
+    }
+  });
+  el("polyline", { id: "plot-size", points: points.map((p) => `${px(p.i)},${py(p.size)}`).join(" "), fill: "none", stroke: css("--field"), "stroke-width": 2 }, svg);
+  el("polyline", { id: "plot-jump", points: points.map((p) => `${px(p.i)},${py(p.jump)}`).join(" "), fill: "none", stroke: css("--unit"), "stroke-width": 2 }, svg);
+  for (const p of points) {
+    const dot = el("circle", { cx: px(p.i), cy: py(p.size), r: 3.5, fill: css("--field"), class: "point", "data-index": p.i }, svg);
+    dot.style.cursor = "pointer";
+    el("title", {}, dot).textContent = `${report.layers[p.i].name}: field ${p.size}, jump ${p.jump}`;
+    dot.addEventListener("click", () => selectLayer(p.i, false));
+  }
+  el("text", { x: left + 8, y: top + 10, fill: css("--field"), "font-size": 11 }, svg).textContent = "field size (last axis)";
+  el("text", { x: left + 150, y: top + 10, fill: css("--unit"), "font-size": 11 }, svg).textContent = "jump";
 }
 
 // ---- padding solver
 const padSignal = superseding();
 async function updatePad() {
   const body = {};
-  for (const k of ["input", "output", "kernel", "stride", "dilation"]) body[k] = Number($("pad-" + k).value);
+  for (const k of ["input", "output", "kernel", "stride", "dilation"]) {
+    body[k] = Number($("pad-" + k).value);
+    state.set("pad-" + k, $("pad-" + k).value);
+  }
   body.transposed = $("pad-transposed").checked;
+  if (body.transposed) state.set("pad-transposed", "1"); else state.delete("pad-transposed");
+  saveState();
   const out = $("pad-result");
   try {
     const d = await api("/api/pad", body, false, padSignal());
@@ -297,4 +529,21 @@ async function updatePad() {
   }
 }
 for (const k of ["input", "output", "kernel", "stride", "dilation", "transposed"]) $("pad-" + k).addEventListener("input", debounce(updatePad, 120));
+
+// ---- restore what the URL holds, then answer
+if (state.has("layer")) $("layer-text").value = state.get("layer");
+if (state.has("input")) $("layer-input").value = state.get("input");
+$("layer-eval").checked = state.get("eval") === "1";
+for (const k of ["input", "output", "kernel", "stride", "dilation"]) if (state.has("pad-" + k)) $("pad-" + k).value = state.get("pad-" + k);
+$("pad-transposed").checked = state.get("pad-transposed") === "1";
+if (state.has("text")) { netText.value = state.get("text"); gutter(); }
+if (state.has("format")) $("net-format").value = state.get("format");
+if (state.has("netinput")) $("net-input").value = state.get("netinput");
+if (state.has("class")) $("net-class").value = state.get("class");
+if (state.has("args")) $("net-args").value = state.get("args");
+$("net-eval").checked = state.get("neval") === "1";
+showPythonFields();
+selectTab(state.get("tab") || "layer");
+updateLayer();
 updatePad();
+if (state.has("text")) $("net-run").click();

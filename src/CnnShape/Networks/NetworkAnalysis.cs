@@ -29,6 +29,9 @@ public sealed record LayerRow(string Name, string Type, IReadOnlyList<Dim>? Outp
     /// <summary>The 1-based line of the source the row comes from, when it has one.</summary>
     public int? Line { get; init; }
 
+    /// <summary>The layer as written (<c>Conv2d(3, 64, kernel_size=(3, 3), padding=(1, 1))</c>), for a layer row.</summary>
+    public string? Text { get; init; }
+
     /// <summary>The output as a concrete shape; only for rows whose dimensions are all known.</summary>
     public Shape Shape => Output is not null && Output.All(d => d.IsKnown) ? Shape.Own(Output.Select(d => d.Value).ToArray()) : throw new InvalidOperationException($"'{Name}' has no concrete shape");
 }
@@ -166,7 +169,7 @@ public static class NetworkAnalyzer
                 var dims = TensorInfo.DimsOf(output);
                 field = FieldPropagation.WithExtents(field, dims);
                 tensors[node.Name] = TensorInfo.Of(output, dims, field);
-                rows.Add(new LayerRow(node.Label ?? node.Name, type, dims, parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Tensor = node.Name, Line = node.Place.Line, Inferred = inferred, Constant = node is LayerNode { Layer: TensorOp op } && op.Effect(first.Shape, output, 0) == FieldEffect.Constant });
+                rows.Add(new LayerRow(node.Label ?? node.Name, type, dims, parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Tensor = node.Name, Line = node.Place.Line, Text = (node as LayerNode)?.Text, Inferred = inferred, Constant = node is LayerNode { Layer: TensorOp op } && op.Effect(first.Shape, output, 0) == FieldEffect.Constant });
             }
             catch (CnnShapeException e)
             {

@@ -51,19 +51,26 @@ public sealed class Shape : IEquatable<Shape>
         return new Shape(dims);
     }
 
-    /// <summary>Parses <c>1x3x224x224</c>, <c>1,3,224,224</c> or <c>[1, 3, 224, 224]</c>.</summary>
+    /// <summary>
+    /// Parses a shape as people paste it: <c>1x3x224x224</c>, <c>1×3×224×224</c>, <c>1,3,224,224</c>, <c>1 3 224 224</c>,
+    /// <c>[1, 3, 224, 224]</c>, <c>(1, 3, 224, 224)</c> or PyTorch's own <c>torch.Size([1, 3, 224, 224])</c>.
+    /// </summary>
     public static Shape Parse(string text)
     {
         var t = text.Trim();
+        if (t.StartsWith("torch.Size(", StringComparison.Ordinal) && t.EndsWith(')')) t = t["torch.Size(".Length..^1].Trim();
+        else if (t.StartsWith("Size(", StringComparison.Ordinal) && t.EndsWith(')')) t = t["Size(".Length..^1].Trim();
         if (t.StartsWith('[') && t.EndsWith(']') || t.StartsWith('(') && t.EndsWith(')')) t = t[1..^1].Trim();
+        t = t.TrimEnd(',').Trim();
         if (t.Length == 0) throw new CnnShapeException($"shape '{text}': no dimensions; write it like 1x3x224x224 or 1,3,224,224.");
-        var parts = t.Split(t.Contains('x') || t.Contains('X') || t.Contains('×') ? ['x', 'X', '×'] : [','], StringSplitOptions.TrimEntries);
+        char[] separators = t.Contains('x') || t.Contains('X') || t.Contains('×') ? ['x', 'X', '×'] : t.Contains(',') ? [','] : [' ', '\t'];
+        var parts = t.Split(separators, StringSplitOptions.TrimEntries | (separators[0] == ' ' ? StringSplitOptions.RemoveEmptyEntries : StringSplitOptions.None));
         var dims = new long[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
             if (!long.TryParse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out dims[i]))
             {
-                throw new CnnShapeException($"shape '{text}': dimension {i + 1} ('{parts[i]}') is not a whole number that fits in 64 bits; write shapes like 1x3x224x224 or 1,3,224,224.");
+                throw new CnnShapeException($"shape '{text}': dimension {i + 1} ('{parts[i]}') is not a whole number that fits in 64 bits; write shapes like 1x3x224x224, 1,3,224,224 or torch.Size([1, 3, 224, 224]).");
             }
             if (dims[i] < 0) throw new CnnShapeException($"shape '{text}': dimension {i + 1} is negative ({dims[i]}).");
         }

@@ -120,7 +120,8 @@ public static class ConfigurationSolver
         }
         solutions.Sort((x, y) =>
         {
-            int c = (x.Dilation > 1).CompareTo(y.Dilation > 1);
+            int c = Usual(x).CompareTo(Usual(y));
+            if (c == 0) c = (x.Dilation > 1).CompareTo(y.Dilation > 1);
             if (c == 0) c = x.Kernel.CompareTo(y.Kernel);
             if (c == 0) c = x.Padding.CompareTo(y.Padding);
             if (c == 0) c = x.Stride.CompareTo(y.Stride);
@@ -131,4 +132,19 @@ public static class ConfigurationSolver
         });
         return new SolveAnswer(solutions, tried);
     }
+
+    /// <summary>
+    /// How usual a design is, most usual first: a convolution with odd kernel and "same" padding, (k − 1)/2 (k3/s2/p1);
+    /// a pool whose stride is its kernel (MaxPool2d(2)) and ResNet's k3/s2/p1 max pool; a patchifying convolution whose
+    /// stride is its kernel; a 1×1 convolution; then the rest.
+    /// </summary>
+    private static int Usual(Configuration c) => c switch
+    {
+        { Kind: WindowKind.Convolution, Dilation: 1 } when c.Kernel % 2 == 1 && c.Kernel >= 3 && c.Padding == (c.Kernel - 1) / 2 => 0,
+        { Kind: WindowKind.MaxPool or WindowKind.AvgPool, Dilation: 1, Padding: 0 } when c.Kernel == c.Stride => 1,
+        { Kind: WindowKind.MaxPool, Kernel: 3, Stride: 2, Padding: 1, Dilation: 1 } => 1,
+        { Kind: WindowKind.Convolution, Dilation: 1, Padding: 0 } when c.Kernel == c.Stride && c.Kernel > 1 => 2,
+        { Kind: WindowKind.Convolution, Kernel: 1 } => 3,
+        _ => 4,
+    };
 }

@@ -102,8 +102,8 @@ public sealed class NetCommandTests : IDisposable
         var r = CliRunner.Run("net", Write("lines.txt", "input: 1x1x10x10\nConv2d(1, 1, 3, padding=1)\nMaxPool2d(2)\n"), "--unit", "0,4");
 
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("axis 0: input [-1, 2] unclipped; [0, 2] inside the image (size 10)", r.Stdout);
-        Assert.Contains("axis 1: input [7, 10] unclipped; [7, 9] inside the image (size 10)", r.Stdout);
+        Assert.Contains("H: input [-1, 2] unclipped; [0, 2] inside the image (size 10)", r.Stdout);
+        Assert.Contains("W: input [7, 10] unclipped; [7, 9] inside the image (size 10)", r.Stdout);
     }
 
     [Fact]
@@ -174,9 +174,9 @@ public sealed class EvalModeTests : IDisposable
         var padding = CliRunner.Run("net", path, "--unit", "0,0");
         var image = CliRunner.Run("net", path, "--unit", "2,7");
 
-        Assert.Contains("axis 0: input [0, 0] unclipped; nothing inside the image", padding.Stdout);
-        Assert.Contains("axis 0: input [2, 2] unclipped; [2, 2] inside the image", image.Stdout);
-        Assert.Contains("axis 1: input [7, 7] unclipped; [7, 7] inside the image", image.Stdout);
+        Assert.Contains("H: input [0, 0] unclipped; nothing inside the image", padding.Stdout);
+        Assert.Contains("H: input [2, 2] unclipped; [2, 2] inside the image", image.Stdout);
+        Assert.Contains("W: input [7, 7] unclipped; [7, 7] inside the image", image.Stdout);
     }
 
     [Fact]

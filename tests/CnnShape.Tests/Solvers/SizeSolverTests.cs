@@ -100,11 +100,15 @@ public class ConfigurationSolverTests
     }
 
     [Fact]
-    public void Solutions_come_simplest_first_and_a_huge_space_is_refused()
+    public void Solutions_come_usual_designs_first_and_a_huge_space_is_refused()
     {
-        var first = ConfigurationSolver.Solve(32, 16, All, new SearchBounds(7, 4, 3, 2)).Solutions[0];
+        var solutions = ConfigurationSolver.Solve(32, 16, All, new SearchBounds(7, 4, 3, 2)).Solutions.ToList();
 
-        Assert.Equal((1L, 2L, 0L, 1L), (first.Kernel, first.Stride, first.Padding, first.Dilation));
+        // the usual halving designs lead: k3/s2/p1 convolution, then the odd kernels with "same" padding, then pools of stride = kernel
+        Assert.Equal(["nn.Conv2d(C, C, 3, stride=2, padding=1)", "nn.Conv2d(C, C, 5, stride=2, padding=2)", "nn.Conv2d(C, C, 7, stride=2, padding=3)", "nn.MaxPool2d(2)", "nn.AvgPool2d(2)"],
+            solutions.Take(5).Select(s => s.Code()));
+        // and the rest simplest first: the unusual 1×1 strided pool comes after every usual design
+        Assert.True(solutions.FindIndex(s => s.Code() == "nn.MaxPool2d(1, stride=2)") > solutions.FindIndex(s => s.Code() == "nn.Conv2d(C, C, 1, stride=2)"));
         Assert.Contains("lower the largest kernel", Assert.Throws<CnnShapeException>(() => ConfigurationSolver.Solve(32, 16, All, new SearchBounds(100_000, 1000, 1000, 1))).Message);
     }
 }

@@ -7,6 +7,7 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private IBrowserContext? _context;
     private IPage? _page;
 
     private static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "screenshots");
@@ -21,7 +22,8 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
         });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1100 } });
+        _context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1100 } });
+        _page = await _context.NewPageAsync();
         await _page.GotoAsync(server.Url);
         Directory.CreateDirectory(Shots);
     }
@@ -115,5 +117,161 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
 
         await Assertions.Expect(page.Locator("#pad-result")).ToContainTextAsync("symmetric: none (no even total fits)");
         await Assertions.Expect(page.Locator("#pad-result")).ToContainTextAsync("asymmetric: before 1, after 2");
+    }
+
+    private async Task<IPage> Page(int width, int height, string? url = null)
+    {
+        // a page of the same browser context: it shares what the page stored (the theme)
+        var page = await _context!.NewPageAsync();
+        await page.SetViewportSizeAsync(width, height);
+        await page.GotoAsync(url ?? server.Url);
+        return page;
+    }
+
+    [Fact]
+    public async Task Tabs_are_aria_tabs_that_the_keyboard_moves_between()
+    {
+        var page = _page!;
+        var layer = page.Locator("#tab-btn-layer");
+        await Assertions.Expect(layer).ToHaveAttributeAsync("role", "tab");
+        await Assertions.Expect(layer).ToHaveAttributeAsync("aria-selected", "true");
+        await layer.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(page.Locator("#tab-btn-net")).ToHaveAttributeAsync("aria-selected", "true");
+        await Assertions.Expect(layer).ToHaveAttributeAsync("aria-selected", "false");
+        await Assertions.Expect(page.Locator("#tab-net")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#tab-layer")).ToBeHiddenAsync();
+        await page.Keyboard.PressAsync("End");
+        await Assertions.Expect(page.Locator("#tab-btn-pad")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#tab-pad")).ToHaveAttributeAsync("role", "tabpanel");
+    }
+
+    [Fact]
+    public async Task The_dark_theme_changes_every_surface_and_is_remembered()
+    {
+        var page = _page!;
+        string light = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        await page.ClickAsync("#theme");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        string dark = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        Assert.NotEqual(light, dark);
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#net-layers tbody tr")).ToHaveCountAsync(7);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "network-dark.png"), FullPage = true });
+        var again = await Page(1280, 900);
+        await Assertions.Expect(again.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+    }
+
+    [Fact]
+    public async Task At_phone_width_nothing_overflows_sideways_and_line_numbers_stay_aligned()
+    {
+        var page = await Page(390, 844);
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.FillAsync("#net-text", "input: 1x3x224x224\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"Conv2d({(i == 0 ? 3 : 64)}, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=False)\nReLU(inplace=True)\n")));
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#net-layers tbody tr")).ToHaveCountAsync(24);
+        // the page never scrolls sideways: wide things scroll inside their own box
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the phone");
+        // the gutter's lines and the text's lines have one height, and the text does not wrap
+        var heights = await page.EvaluateAsync<double[]>("() => [getComputedStyle(document.getElementById('net-gutter')).lineHeight, getComputedStyle(document.getElementById('net-text')).lineHeight].map(parseFloat)");
+        Assert.Equal(heights[0], heights[1]);
+        Assert.Equal("pre", await page.EvaluateAsync<string>("() => getComputedStyle(document.getElementById('net-text')).whiteSpace"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "network-phone.png"), FullPage = true });
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_large_output_grid_is_hoverable_everywhere_and_zooms()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.FillAsync("#net-text", "input: 1x1x120x100\nConv2d(1, 2, 3, padding=1)\nConv2d(2, 2, 3, padding=1)\n");
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#net-layers tbody tr")).ToHaveCountAsync(2);
+        // no per-unit elements for a 120×100 grid: the unit comes from the pointer's position
+        Assert.Equal(0, await page.Locator("#rf-output rect.unit").CountAsync());
+        await page.Locator("#rf-output").ScrollIntoViewIfNeededAsync();
+        var grid = await page.Locator("#rf-output").BoundingBoxAsync();
+        // the grid is 120 units tall and 100 wide, drawn in the square at 120 units to the side: unit (119, 98)
+        await page.Mouse.MoveAsync((float)(grid!.X + grid.Width * 98.5 / 120), (float)(grid.Y + grid.Height * 119.5 / 120));
+        await Assertions.Expect(page.Locator("#rf-caption")).ToContainTextAsync("unit (119, 98)");
+        await Assertions.Expect(page.Locator("#rf-caption")).ToContainTextAsync("rows [117, 121], inside the image [117, 119]; columns [96, 100], inside the image [96, 99]");
+        string before = (await page.Locator("#rf-output g").First.GetAttributeAsync("transform"))!;
+        await page.ClickAsync("#rf-zoom-in");
+        Assert.NotEqual(before, await page.Locator("#rf-output g").First.GetAttributeAsync("transform"));
+        await page.ClickAsync("#rf-zoom-reset");
+        Assert.Equal(before, await page.Locator("#rf-output g").First.GetAttributeAsync("transform"));
+    }
+
+    [Fact]
+    public async Task Clicking_a_row_picks_its_layer_and_the_link_reproduces_the_view()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.FillAsync("#net-text", "input: 1x1x16x16\nConv2d(1, 4, 3, padding=1)\nMaxPool2d(2)\nConv2d(4, 4, 3, padding=1)\n");
+        await page.ClickAsync("#net-run");
+        await page.ClickAsync("#net-layers tbody tr:nth-child(2)");
+        await Assertions.Expect(page.Locator("#rf-layer")).ToHaveValueAsync("1");
+        await Assertions.Expect(page.Locator("#net-layers tbody tr.selected")).ToContainTextAsync("MaxPool2d");
+        await page.HoverAsync("#rf-output rect.unit[data-i='3'][data-j='4']");
+        await Assertions.Expect(page.Locator("#rf-caption")).ToContainTextAsync("unit (3, 4) of '1'");
+        // the URL holds the text, the layer and the unit: opened again, it shows the same
+        var copy = await Page(1280, 1000, page.Url);
+        await Assertions.Expect(copy.Locator("#net-summary")).ToContainTextAsync("output [1, 4, 8, 8]");
+        await Assertions.Expect(copy.Locator("#rf-layer")).ToHaveValueAsync("1");
+        await Assertions.Expect(copy.Locator("#rf-caption")).ToContainTextAsync("unit (3, 4) of '1'");
+        await copy.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_failure_leaves_no_stale_picture_and_editing_after_an_upload_analyses_the_text()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#rf-input rect")).Not.ToHaveCountAsync(0);
+        await page.FillAsync("#net-text", "input: 1x3x8x8\nConv2d(3, 4, 9)\n");
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#net-error")).Not.ToBeEmptyAsync();
+        Assert.Equal(0, await page.Locator("#rf-input *").CountAsync());
+        Assert.Equal(0, await page.Locator("#rf-plot *").CountAsync());
+
+        await page.SetInputFilesAsync("#net-onnx", OracleCases.PathOf(Path.Combine("onnx", "alexnet_224.onnx")));
+        await Assertions.Expect(page.Locator("#net-upload")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 1000]");
+        await page.FillAsync("#net-text", "input: 1x3x8x8\nConv2d(3, 4, 3)\n");
+        await Assertions.Expect(page.Locator("#net-upload")).ToBeHiddenAsync();
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 4, 6, 6]");
+    }
+
+    [Fact]
+    public async Task A_half_typed_layer_is_not_shown_as_an_error_until_the_typing_pauses()
+    {
+        var page = _page!;
+        await page.FillAsync("#layer-input", "(1, 3, 32, 32)");
+        await page.FillAsync("#layer-text", "");
+        await page.Locator("#layer-text").PressSequentiallyAsync("nn.Conv2d(3, 8, 3", new LocatorPressSequentiallyOptions { Delay = 60 });
+        await Assertions.Expect(page.Locator("#layer-result")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("pending"));
+        await Assertions.Expect(page.Locator("#layer-result")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("error"));
+        // after the pause the refusal shows; closing the call answers, with the shape as pasted
+        await Assertions.Expect(page.Locator("#layer-result")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("error"), new LocatorAssertionsToHaveClassOptions { Timeout = 5000 });
+        await page.Locator("#layer-text").PressSequentiallyAsync(")");
+        await Assertions.Expect(page.Locator("#layer-result")).ToContainTextAsync("output  [1, 8, 30, 30]");
+    }
+
+    [Fact]
+    public async Task A_picture_can_be_laid_under_the_input_grid()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#rf-image")).ToHaveCountAsync(1);
+        // a 1×1 PNG
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        await page.SetInputFilesAsync("#rf-picture-file", new FilePayload { Name = "cat.png", MimeType = "image/png", Buffer = png });
+        await Assertions.Expect(page.Locator("#rf-picture")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "network-picture.png"), FullPage = true });
     }
 }
