@@ -88,7 +88,8 @@ def run(path, module_name, cls, args, shape, evaluate):
         if len(list(m.children())) == 0:
             m.register_forward_hook(lambda mod_, inp, out, name=name: calls.append([name, shape_of(out)]))
     params = sum(p.numel() for p in model.parameters())
-    record = {"calls": calls, "params": params, "outputs": [], "error": None}
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    record = {"calls": calls, "params": params, "trainable": trainable, "outputs": [], "error": None}
     try:
         with torch.no_grad():
             out = model(torch.randn(*shape))
@@ -497,7 +498,29 @@ def dense(i):
     return src, "DenseNet", None, [2, 3, rng.choice([16, 24]), 16], False
 
 
-KINDS = [lenet, features_classifier, resnet, unet, modulelist, tensor_ops, pads_and_pools, channels_mismatch, dense]
+def frozen(i):
+    """A backbone frozen the ways fine-tuning code freezes it: requires_grad = False per parameter, requires_grad_(False) per module."""
+    how = rng.choice(["loop", "module", "some"])
+    freeze = {
+        "loop": "for p in self.backbone.parameters():\n            p.requires_grad = False",
+        "module": "self.backbone.requires_grad_(False)",
+        "some": "for name, p in self.backbone.named_parameters():\n            if name.startswith('0.'):\n                p.requires_grad = False",
+    }[how]
+    src = HEADER + f"""class Finetune(nn.Module):
+    def __init__(self, classes=4):
+        super().__init__()
+        self.backbone = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.Conv2d(8, 16, 3, stride=2), nn.ReLU())
+        {freeze}
+        self.head = nn.Linear(16, classes)
+
+    def forward(self, x):
+        x = self.backbone(x)
+        return self.head(x.mean((2, 3)))
+"""
+    return src, "Finetune", None, [2, 3, 16, 16], rng.random() < 0.5
+
+
+KINDS = [lenet, features_classifier, resnet, unet, modulelist, tensor_ops, pads_and_pools, channels_mismatch, dense, frozen]
 
 
 def main():

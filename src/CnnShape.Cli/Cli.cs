@@ -17,6 +17,19 @@ public static class Cli
     public const int InvalidInput = 2;
 
     /// <summary>Runs the tool with the given arguments, writing to the given streams; returns the exit code.</summary>
+    /// <summary>A parser message in words: "as expected type 'System.Nullable`1[System.Int64]'" becomes "a whole number".</summary>
+    internal static string Plain(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.?$");
+        if (!m.Success) return message;
+        string type = m.Groups[3].Value;
+        string what = type.Contains("Int64", StringComparison.Ordinal) || type.Contains("Int32", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+            : "a value of the right kind";
+        return $"{m.Groups[2].Value} takes {what}, not '{m.Groups[1].Value}'.";
+    }
+
     /// <summary>The terminal's width when stdout is one (or COLUMNS says), for tables that fit it; null when output goes to a file or pipe.</summary>
     public static int? TerminalWidth()
     {
@@ -36,7 +49,7 @@ public static class Cli
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
-                string message = string.Join(" ", parsed.Errors.Select(e => e.Message)) + " Run `cnnshape --help` for usage.";
+                string message = string.Join(" ", parsed.Errors.Select(e => Plain(e.Message))) + " Run `cnnshape --help` for usage.";
                 return Refuse(output, stderr, json, new CnnShapeException(message));
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = stderr });

@@ -85,7 +85,7 @@ internal static class NetTable
     };
 
     private static string Totals(NetworkReport report) =>
-        $"input {Dims(report.Input)} → output {Dims(report.Tensors[report.Outputs[0]].Dims)}; {report.Layers.Count} layers, {LayerReport.Count(report.TotalParams)} params, " +
+        $"input {Dims(report.Input)} → output {Dims(report.Tensors[report.Outputs[0]].Dims)}; {report.Layers.Count} layers, {LayerReport.Count(report.TotalParams)} params{(report.FrozenParams > 0 ? $" ({LayerReport.Count(report.TotalParams - report.FrozenParams)} trainable, {LayerReport.Count(report.FrozenParams)} frozen)" : "")}, " +
         $"{Count(report.TotalMacs, report.BatchSymbol)} MACs, {Bytes(report.TotalActivationBytes, report.BatchSymbol)} of activations" +
         (report.BatchSymbol is string b ? $" (per sample: the batch '{b}' is symbolic)" : "");
 

@@ -78,6 +78,7 @@ public static class NetAnswer
         w.WriteEndObject();
         w.WriteStartObject("totals");
         w.WriteNumber("params", report.TotalParams);
+        w.WriteNumber("trainable_params", report.TotalParams - report.FrozenParams);
         Number(w, "macs", report.TotalMacs);
         Number(w, "activation_bytes", report.TotalActivationBytes);
         w.WriteEndObject();

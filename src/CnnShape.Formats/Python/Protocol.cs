@@ -167,7 +167,10 @@ internal sealed partial class Interpreter
             case PModule m:
                 m.Globals[name] = value;
                 return;
-            case POpaque or PTensor:
+            case PTensor t:
+                if (name == "requires_grad") t.RequiresGrad = Truthy(value, at);
+                return;
+            case POpaque:
                 return;
             case PFunction:
                 return;

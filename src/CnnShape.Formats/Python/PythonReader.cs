@@ -87,6 +87,9 @@ public static class PythonReader
         var shape = input ?? FileInput(tree, name, notes) ?? throw new CnnShapeException(
             $"the file makes no example input; give the input shape with --input, e.g. --input 1x3x224x224.", new Place { File = name });
         var (network, calls) = Run(it, root, shape, training, name, notes);
+        // parameters the code froze (requires_grad = False): PyTorch still counts them, the optimiser does not train them
+        long frozen = it.Torch.NamedParameters(root).Where(p => !p.Tensor.RequiresGrad && p.Tensor.Shape is not null).Sum(p => p.Tensor.Shape!.Numel());
+        network = network with { Frozen = frozen };
         return new PythonModel(network, shape, $"{makerName}({options.Arguments})", notes) { Calls = calls, Parameters = Parameters(it, root) };
     }
 

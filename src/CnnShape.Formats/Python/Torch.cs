@@ -252,7 +252,14 @@ internal sealed partial class Torch
             foreach (var (_, module) in NamedModules(self, "")) module.Module!.Training = false;
             return self;
         });
-        foreach (var name in new[] { "to", "cuda", "cpu", "float", "double", "half", "bfloat16", "type", "requires_grad_", "share_memory", "to_empty" })
+        Method(m, "requires_grad_", c =>
+        {
+            var self = (PInstance)c.Args[0]!;
+            bool on = c.Args.Count < 2 || _it.Truthy(c.Args[1], c.Site);
+            foreach (var (_, p) in NamedParameters(self)) p.RequiresGrad = on;
+            return self;
+        });
+        foreach (var name in new[] { "to", "cuda", "cpu", "float", "double", "half", "bfloat16", "type", "share_memory", "to_empty" })
         {
             Method(m, name, c => c.Args[0]);
         }
@@ -301,7 +308,7 @@ internal sealed partial class Torch
     }
 
     /// <summary>named_parameters(): each parameter once; a catalog layer's weight and bias are made when first asked for.</summary>
-    private List<(string Path, PTensor Tensor)> NamedParameters(PInstance root)
+    public List<(string Path, PTensor Tensor)> NamedParameters(PInstance root)
     {
         var result = new List<(string, PTensor)>();
         var seen = new HashSet<PTensor>(ReferenceEqualityComparer.Instance);

@@ -36,7 +36,7 @@ internal sealed partial class Torch
             case "dtype": return new POpaque("torch.float32", _it.CurrentModule, at?.Line ?? 0);
             case "device": return new POpaque("tensor.device", _it.CurrentModule, at?.Line ?? 0);
             case "is_cuda": return false;
-            case "requires_grad": return t.IsParameter;
+            case "requires_grad": return t.IsParameter && t.RequiresGrad;
             case "grad": return null;
             case "data": return t;
             case "T":
@@ -204,6 +204,12 @@ internal sealed partial class Torch
                     _ => [IntArg(c.Args.ElementAtOrDefault(0) ?? c.Keyword("dim", null), name, "dim", c.Site)],
                 };
                 return Row(TensorOps.Pointwise(name, dims), name, t, c.Site);
+            }
+            ,
+            "requires_grad_" => c =>
+            {
+                t.RequiresGrad = c.Args.Count == 0 || _it.Truthy(c.Args[0], c.Site);
+                return t;
             }
             ,
             _ when Identity.Contains(name) => c =>

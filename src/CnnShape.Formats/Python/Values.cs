@@ -243,6 +243,8 @@ internal sealed class PTensor
     public bool IsParameter { get; init; }
     /// <summary>A layer's own weight or bias: its elements are counted with the layer, not again where it is used.</summary>
     public bool Counted { get; init; }
+    /// <summary>For a parameter: whether it is trained (<c>requires_grad</c>); the code may freeze it.</summary>
+    public bool RequiresGrad { get; set; } = true;
     /// <summary>What made a constant (torch.zeros(…), nn.Parameter(…)), for its row.</summary>
     public string? Made { get; set; }
 

@@ -70,6 +70,9 @@ public sealed record Network(string InputName, Shape? DeclaredInput, IReadOnlyLi
     /// <summary>Modules (and parameters) the model holds but the run never calls: their parameters still count, as PyTorch counts them.</summary>
     public IReadOnlyList<(string Name, long Params)> Idle { get; init; } = [];
 
+    /// <summary>Parameters the model holds but does not train (frozen with <c>requires_grad = False</c>).</summary>
+    public long Frozen { get; init; }
+
     /// <summary>Whether the network was traced from code for <see cref="DeclaredInput"/> (its reshapes hold numbers taken from that input).</summary>
     public bool Traced { get; init; }
 }

@@ -78,6 +78,9 @@ public sealed record NetworkReport(IReadOnlyList<Dim> Input, IReadOnlyList<Layer
     /// <summary>Total learnable parameters (with those of modules the run does not call).</summary>
     public long TotalParams => Idle.Aggregate(Layers.Aggregate(0L, (sum, r) => Checked.Add(sum, r.Params, "the parameter total")), (sum, i) => Checked.Add(sum, i.Params, "the parameter total"));
 
+    /// <summary>Of <see cref="TotalParams"/>, those the model does not train (frozen).</summary>
+    public long FrozenParams { get; init; }
+
     /// <summary>Modules the model holds but does not call, with their parameters.</summary>
     public IReadOnlyList<(string Name, long Params)> Idle { get; init; } = [];
     /// <summary>Total MACs.</summary>
@@ -187,7 +190,7 @@ public static class NetworkAnalyzer
             warnings.Add($"'{name}' holds {count:N0} parameters that no row shows (it is never called, or its forward is its own); they count in the total, as PyTorch counts them.");
         }
         var outputs = failure is null ? network.Outputs : [rows.Count > 0 ? rows[^1].Tensor : network.InputName];
-        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, tensors, outputs, warnings) { InputName = network.InputName, Idle = network.Idle }, failure);
+        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, tensors, outputs, warnings) { InputName = network.InputName, Idle = network.Idle, FrozenParams = network.Frozen }, failure);
     }
 
     /// <summary>The place of a node as data: file and line, its name and text, and the inputs it got.</summary>

@@ -269,6 +269,14 @@ public sealed class PythonNetCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_value_of_the_wrong_type_is_named_in_words_not_dotnet_types()
+    {
+        var r = CliRunner.Run("pad", "--input", "abc", "--output", "3", "--kernel", "3");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("cnnshape: --input takes a whole number, not 'abc'. Run `cnnshape --help` for usage.\n", r.Stderr);
+    }
+
+    [Fact]
     public void Python_options_are_checked()
     {
         var missing = CliRunner.Run("net", Write("lenet.py", LeNet), "--class", "LeNet");

@@ -50,6 +50,8 @@ public class PythonOracleTests
         var c = Cases[name];
         var (model, _) = Read(c);
         Assert.Equal(c.GetProperty("params").GetInt64(), model.Parameters);
+        // and the trainable ones: what the code left with requires_grad
+        Assert.Equal(c.GetProperty("trainable").GetInt64(), model.Parameters - model.Network.Frozen);
     }
 
     [Theory]
