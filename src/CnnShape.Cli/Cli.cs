@@ -3,6 +3,7 @@ using System.Text;
 using CnnShape.Cli.Commands;
 using CnnShape.Cli.Rendering;
 using CnnShape.Formats.Contract;
+using Spectre.Console;
 
 namespace CnnShape.Cli;
 
@@ -17,6 +18,23 @@ public static class Cli
     public const int InvalidInput = 2;
 
     /// <summary>Runs the tool with the given arguments, writing to the given streams; returns the exit code.</summary>
+    /// <summary>
+    /// Runs work that may take over a second with a progress bar on stderr (when stderr is a terminal and the work is
+    /// expected to be slow); the work reports its fraction done through the callback it is given.
+    /// </summary>
+    public static T WithProgress<T>(string label, bool slow, Func<Action<double>?, T> work)
+    {
+        if (!slow || Console.IsErrorRedirected) return work(null);
+        T result = default!;
+        Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Error) }).Progress().Start(ctx =>
+        {
+            var task = ctx.AddTask(label, maxValue: 1.0);
+            result = work(f => task.Value = f);
+            task.Value = 1.0;
+        });
+        return result;
+    }
+
     /// <summary>A parser message in words: "as expected type 'System.Nullable`1[System.Int64]'" becomes "a whole number".</summary>
     internal static string Plain(string message)
     {

@@ -34,7 +34,11 @@ internal static class SizesCommand
             var network = text.Read(text.Lines);
             var baseInput = given ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.", new Place { File = source.Name });
             var axes = p.GetValue(axis) is int a ? [a] : Enumerable.Range(2, Math.Max(0, baseInput.Rank - 2)).ToArray();
-            var answers = axes.Select(x => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to), training, shape => text.Read(text.Lines, shape))).ToList();
+            // a model read from code runs again for every size: a progress bar when that is a lot of sizes
+            long count = p.GetValue(to) - p.GetValue(from) + 1;
+            bool slow = network.Traced ? count > 200 : count > 2_000_000;
+            var answers = axes.Select(x => Cli.WithProgress($"axis {x}: trying {count:N0} sizes", slow && !p.GetValue(json),
+                report => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to), training, shape => text.Read(text.Lines, shape), report))).ToList();
             output.Write(p.GetValue(json) ? Json(answers) + "\n" : Text(answers));
             return Cli.Ok;
         });

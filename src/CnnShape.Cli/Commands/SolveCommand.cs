@@ -34,20 +34,7 @@ internal static class SolveCommand
             var watch = Stopwatch.StartNew();
             SolveAnswer answer;
             long total = ConfigurationSolver.CandidateCount(chosen, bounds);
-            if (total > 50_000_000 && !Console.IsErrorRedirected && !p.GetValue(json))
-            {
-                SolveAnswer? result = null;
-                AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().Start(ctx =>
-                {
-                    var task = ctx.AddTask($"checking {total:N0} candidates", maxValue: 1.0);
-                    result = ConfigurationSolver.Solve(n, m, chosen, bounds, f => task.Value = f);
-                });
-                answer = result!;
-            }
-            else
-            {
-                answer = ConfigurationSolver.Solve(n, m, chosen, bounds);
-            }
+            answer = Cli.WithProgress($"checking {total:N0} candidates", total > 50_000_000 && !p.GetValue(json), report => ConfigurationSolver.Solve(n, m, chosen, bounds, report));
             watch.Stop();
             output.Write(p.GetValue(json) ? Json(answer) + "\n" : Text(n, m, answer, p.GetValue(limit), watch.Elapsed));
             return Cli.Ok;

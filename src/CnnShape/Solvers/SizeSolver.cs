@@ -31,7 +31,7 @@ public static class SizeSolver
     /// A network traced from code for one input (<see cref="Network.Traced"/>) holds that input's numbers in its
     /// reshapes: it is read again for every size with <paramref name="reread"/>, up to 4,096 sizes.
     /// </remarks>
-    public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to, bool training = true, Func<Shape, Network>? reread = null)
+    public static SizeAnswer Solve(Network network, Shape baseInput, int axis, long from, long to, bool training = true, Func<Shape, Network>? reread = null, Action<double>? progress = null)
     {
         if (axis < 0 || axis >= baseInput.Rank) throw new CnnShapeException($"axis {axis} is not a dimension of the input {baseInput}.");
         if (from < 1 || to < from) throw new CnnShapeException($"the range must satisfy 1 ≤ from ≤ to, got {from}..{to}.");
@@ -51,6 +51,7 @@ public static class SizeSolver
         var touchesOne = new List<long>();
         for (long n = from; n <= to; n++)
         {
+            if (progress is not null && (n - from) % 64 == 0) progress((double)(n - from) / (to - from + 1));
             bool ok;
             if (program is not null)
             {
