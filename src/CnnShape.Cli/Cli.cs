@@ -107,7 +107,9 @@ public static class Cli
             output.Write(Answers.Error(e));
             output.Write('\n');
         }
-        stderr.WriteLine("cnnshape: " + Visible(e.Message));
+        // the command line knows where the whole list is
+        string hint = e.Rule.Contains("is not a layer cnnshape knows", StringComparison.Ordinal) ? " Run `cnnshape layers` for the list." : "";
+        stderr.WriteLine("cnnshape: " + Visible(e.Message) + hint);
         return InvalidInput;
     }
 

@@ -695,7 +695,7 @@ internal sealed partial class Torch
             self.Module.Unfollowed = name;
             return null;
         });
-        Method(cls, "forward", c => throw _it.Error($"nn.{name} is not followed by cnnshape (its layers are: {string.Join(", ", LayerCatalog.Names.Take(12))}, …; run `cnnshape layers` for all)", c.Site));
+        Method(cls, "forward", c => throw _it.Error($"nn.{name} is not followed by cnnshape (it follows {LayerCatalog.Names.Count} layers: {string.Join(", ", LayerCatalog.Names.Take(8))}, …)", c.Site));
         return cls;
     }
 

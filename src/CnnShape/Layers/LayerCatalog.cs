@@ -23,7 +23,7 @@ public static class LayerCatalog
         if (!Entries.TryGetValue(call.Name, out var entry))
         {
             var hint = Suggest.Closest(call.Name, Entries.Keys);
-            throw new CnnShapeException($"'{call.Name}' is not a layer cnnshape knows{(hint is null ? "" : $" — did you mean '{hint}'?")} Run `cnnshape layers` for the supported list.");
+            throw new CnnShapeException($"'{call.Name}' is not a layer cnnshape knows{(hint is null ? "" : $" — did you mean '{hint}'?")} ({Entries.Count} layers are supported: {string.Join(", ", Entries.Keys.Take(6))}, …).");
         }
         // a `?` stands for the size the input decides: the layer is built when the input is known
         var holes = HoleParameters(entry.Signature, call);
