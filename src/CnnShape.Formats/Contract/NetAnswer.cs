@@ -167,24 +167,24 @@ public static class NetAnswer
     /// <summary>Dimensions as a JSON array: numbers, and Python expressions (<c>"2*batch"</c>, <c>"?"</c>) for symbolic ones; null for an unknown rank.</summary>
     public static void Dims(Utf8JsonWriter w, string name, IReadOnlyList<Dim>? dims)
     {
-        if (dims is null)
-        {
-            w.WriteNull(name);
-            return;
-        }
-        w.WriteStartArray(name);
-        for (int i = 0; i < dims.Count; i++) Value(w, dims[i]);
-        w.WriteEndArray();
+        w.WritePropertyName(name);
+        DimsValue(w, dims);
     }
 
     private static void Dims(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<Dim>? dims)
     {
+        w.WritePropertyName(name);
+        DimsValue(w, dims);
+    }
+
+    private static void DimsValue(Utf8JsonWriter w, IReadOnlyList<Dim>? dims)
+    {
         if (dims is null)
         {
-            w.WriteNull(name);
+            w.WriteNullValue();
             return;
         }
-        w.WriteStartArray(name);
+        w.WriteStartArray();
         for (int i = 0; i < dims.Count; i++) Value(w, dims[i]);
         w.WriteEndArray();
     }

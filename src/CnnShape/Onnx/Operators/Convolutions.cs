@@ -49,10 +49,10 @@ internal static class Convolutions
     }
 
     /// <summary>
-    /// Conv (opsets 1, 11): X [N, C, D…], W [M, C/group, k…], B [M]. Output [N, M, out…] with
-    /// <c>out = ⌊(in + padB + padE − d·(k − 1) − 1)/s⌋ + 1</c>, or <c>⌈in/s⌉</c> with auto_pad SAME.
+    /// What Conv and ConvTranspose read alike: X of rank ≥ 3, W of the same rank, a positive group, and the window
+    /// attributes with the kernel from kernel_shape or from W.
     /// </summary>
-    public static OnnxValue[] Conv(OpContext c)
+    private static (OnnxValue X, Dim[] Xs, Dim[] W, int Spatial, long Group, WindowAttributes A) Operands(OpContext c)
     {
         var x = c.In(0);
         var xs = c.Shape(0);
@@ -64,6 +64,16 @@ internal static class Convolutions
         if (group < 1) throw c.Refuse($"group must be positive, got {group}.");
         var kernel = c.Ints("kernel_shape") ?? KnownKernel(c, w[2..]);
         var a = Attributes(c, spatial, kernel);
+        return (x, xs, w, spatial, group, a);
+    }
+
+    /// <summary>
+    /// Conv (opsets 1, 11): X [N, C, D…], W [M, C/group, k…], B [M]. Output [N, M, out…] with
+    /// <c>out = ⌊(in + padB + padE − d·(k − 1) − 1)/s⌋ + 1</c>, or <c>⌈in/s⌉</c> with auto_pad SAME.
+    /// </summary>
+    public static OnnxValue[] Conv(OpContext c)
+    {
+        var (x, xs, w, spatial, group, a) = Operands(c);
         if (xs[1].IsKnown && w[1].IsKnown && xs[1].Value != w[1].Value * group)
         {
             throw new CnnShapeException($"Conv: the input has {xs[1]} channels, but the weight {OpContext.Text(w)} with group {group} takes {w[1]}·{group} = {w[1].Value * group}.",
@@ -106,16 +116,7 @@ internal static class Convolutions
     /// </summary>
     public static OnnxValue[] ConvTranspose(OpContext c)
     {
-        var x = c.In(0);
-        var xs = c.Shape(0);
-        var w = c.Shape(1);
-        if (xs.Length < 3) throw c.Refuse($"the input must have rank ≥ 3 (N, C, spatial…), got {OpContext.Text(xs)}.");
-        if (w.Length != xs.Length) throw c.Refuse($"the weight {OpContext.Text(w)} must have the input's rank {xs.Length}.");
-        int spatial = xs.Length - 2;
-        long group = c.Int("group", 1);
-        if (group < 1) throw c.Refuse($"group must be positive, got {group}.");
-        var kernel = c.Ints("kernel_shape") ?? KnownKernel(c, w[2..]);
-        var a = Attributes(c, spatial, kernel);
+        var (x, xs, w, spatial, group, a) = Operands(c);
         if (xs[1].IsKnown && w[0].IsKnown && xs[1].Value != w[0].Value)
         {
             throw new CnnShapeException($"ConvTranspose: the input has {xs[1]} channels, but the weight {OpContext.Text(w)} takes {w[0]}.",
