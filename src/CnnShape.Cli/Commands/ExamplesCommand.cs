@@ -1,5 +1,5 @@
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using CnnShape.Shapes;
 using Spectre.Console;
 

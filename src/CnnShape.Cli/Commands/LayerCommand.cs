@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using CnnShape.Layers;
 using CnnShape.Shapes;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using CnnShape.Solvers;
 using Spectre.Console;
 

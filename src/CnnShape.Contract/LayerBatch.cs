@@ -3,7 +3,7 @@ using System.Text.Json;
 using CnnShape.Layers;
 using CnnShape.Shapes;
 
-namespace CnnShape.Formats.Contract;
+namespace CnnShape.Contract;
 
 /// <summary>
 /// <c>layer --batch</c>: JSON lines <c>{"layer", "input"}</c> in, one answer line out per line, in order. Lines are cut
