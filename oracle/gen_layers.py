@@ -13,6 +13,11 @@ carries "current": "<why>" and the current answer, obtained from 1.13 by a docum
   * maxpool2d-dilated-padding: MaxPool2d with dilation, padding > kernel/2 but <= (dilated kernel)/2 -- 1.13
     refuses, current ATen (Pool.h: pad <= ((k-1)*d+1)/2) accepts; answered (ceil_mode=False only) by 1.13's
     max_pool2d on the input explicitly padded with -inf and padding=0, which has the same windows.
+  * reflection-pad-unbatched-empty: ReflectionPad1d/2d on an unbatched input with an empty dimension -- 1.13's meta
+    functions took dim 0 of an unbatched input for a batch and padded it; current ATen (Padding.h, check_valid_input,
+    shared by every reflection and replication pad) allows an empty batch only, so it refuses.
+  * instancenorm-affine-features: InstanceNorm with affine=True on an input whose channels differ from num_features --
+    1.13 runs it where the input is empty (or fails later); current _InstanceNorm.forward raises ValueError first.
 Classes newer than 1.13 (ZeroPad1d/3d, CircularPad1d/2d/3d) are emulated by their current definitions
 (ConstantPad with value 0; F.pad(mode='circular') after the module's rank check) and get "repr": null.
 """
@@ -81,7 +86,10 @@ def faithful_repr(code, m):
     """PyTorch's printed form, kept only when it rebuilds the same module (AvgPool2d, e.g., does not print ceil_mode)."""
     if type(m).__name__ in EMULATED:
         return None
-    r = str(m)
+    try:
+        r = str(m)
+    except Exception:  # a module built with arguments its repr cannot print (Upsample(mode=True))
+        return None
     code_form = re.sub(r"=([A-Za-z][A-Za-z_\-]*)(?=[,)])", lambda mt: "=" + (mt.group(1) if mt.group(1) in ("True", "False", "None") else repr(mt.group(1))), r)
     try:
         m2 = build(code_form)
@@ -391,29 +399,64 @@ def err(e):
     return f"{type(e).__name__}: {text}"
 
 
-def answer(code, shape):
+def current_refusal(m, shape, case):
+    """Where 1.13 gives an output and current PyTorch refuses (documented at the top): mark the case, give current's refusal."""
+    name = type(m).__name__
+    rank = len(shape)
+    why = None
+    if name in ("ReflectionPad1d", "ReflectionPad2d") and rank == int(name[-2]) + 1 and 0 in shape:
+        # current ATen Padding.h check_valid_input: an unbatched input may have no empty dimension (1.13's reflection
+        # pad meta functions took dim 0 of an unbatched input for a batch)
+        why, msg = "reflection-pad-unbatched-empty", f"RuntimeError: Expected {rank}D or {rank + 1}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {list(shape)}"
+    elif name.startswith("InstanceNorm") and m.affine and rank in (int(name[-2]) + 1, int(name[-2]) + 2):
+        # current torch/nn/modules/instancenorm.py _InstanceNorm.forward: with affine, the channel size must be num_features
+        feature_dim = rank - (int(name[-2]) + 1)
+        if shape[feature_dim] != m.num_features:
+            why, msg = "instancenorm-affine-features", f"ValueError: expected input's size at dim={feature_dim} to match num_features ({m.num_features}), but got: {shape[feature_dim]}."
+    if why is None:
+        return False
+    case["torch113"] = case.pop("output")
+    case["error"] = msg
+    case["current"] = why
+    return True
+
+
+def answer(code, shape, eval_mode=False):
+    """PyTorch's answer for the layer on a zero tensor of that shape, as built (training mode) or after m.eval()."""
     case = {"layer": code, "repr": None, "input": list(shape)}
+    if eval_mode:
+        case["mode"] = "eval"
     try:
         m = build(code)
     except Exception as e:
         case["error"] = err(e)
         return case
     case["repr"] = faithful_repr(code, m)
+    if eval_mode:
+        m.eval()
     try:
         case["output"] = run(m, shape)
     except Exception as e:
         msg = err(e)
         circular = getattr(m, "padding_mode", None) == "circular" or type(m).__name__.startswith("CircularPad")
         n = {"1": 1, "2": 2, "3": 3}.get(type(m).__name__[-2:-1])
-        if circular and n and len(shape) == n + 1:
+        padded = n
+        if type(m).__name__.startswith("CircularPad") and len(shape) in (n + 1, n + 2):
+            padded = len(m.padding) // 2  # current ATen _pad_circular: len(pad) / 2 padded dims, after 1 or 2 others
+        if circular and n and len(shape) == padded + 1:
             try:
-                case["output"] = run(m, [1] + list(shape))[1:]
+                if padded != n:  # past the module's own rank check: F.pad on the input as a batch of one
+                    case["output"] = list(F.pad(torch.zeros(1, *shape), m.padding, "circular").shape)[1:]
+                else:
+                    case["output"] = run(m, [1] + list(shape))[1:]
                 case["current"] = "circular-unbatched"
                 case["torch113"] = msg
                 return case
             except Exception as e2:
                 msg = err(e2)
         case["error"] = msg
+        return case
+    if current_refusal(m, shape, case):
         return case
     if type(m).__name__ == "MaxPool1d" and 0 in case["output"][-1:]:
         case["torch113"] = case.pop("output")

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text;
 using CnnShape.Cli.Commands;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using Spectre.Console;
 
 namespace CnnShape.Cli;

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using CnnShape.Diagnosis;
+using CnnShape.Contract;
 using CnnShape.Formats;
-using CnnShape.Formats.Contract;
-using CnnShape.Formats.Onnx;
 using CnnShape.Networks;
-using CnnShape.Onnx;
 using CnnShape.Shapes;
 using CnnShape.Solvers;
 using Microsoft.AspNetCore.Builder;
@@ -150,11 +147,15 @@ public static class WebServer
     internal static string NetApi(JsonElement body)
     {
         var r = NetRequest.Read(body);
-        var source = NetworkText.Open(r.Text, "network", r.Format, r.Input, !r.Eval, new Formats.Python.PythonOptions(r.Class, r.Args));
-        var (report, diagnosis) = Diagnoser.Check(source, r.Input, training: !r.Eval);
-        if (diagnosis is not null) throw new Refused(WithGraph(diagnosis));
-        if (source is Formats.Python.PythonSource py && py.Model.Notes.Count > 0) report = report with { Warnings = [.. py.Model.Notes, .. report.Warnings] };
-        return WithId(report);
+        return Net(NetworkInput.FromText(r.Text, "network", r.Format), new NetOptions(r.Input, !r.Eval, new Formats.Python.PythonOptions(r.Class, r.Args)));
+    }
+
+    /// <summary>The net answer with the id its report is kept under, or 400 with the diagnosis of a network PyTorch refuses.</summary>
+    private static string Net(NetworkInput input, NetOptions options)
+    {
+        var outcome = NetPipeline.Run(input, options);
+        if (outcome.Diagnosis is { } diagnosis) throw new Refused(WithGraph(diagnosis));
+        return WithId(outcome.Report);
     }
 
     /// <summary>The diagnosis document with the graph of the rows that ran and the failing node's edges.</summary>
@@ -188,8 +189,8 @@ public static class WebServer
     });
 
     /// <summary>
-    /// <c>{"id", "layer": row index, "unit": [i, j, …]}</c> → the input region that unit sees, per spatial axis, from
-    /// <see cref="ReceptiveFields.Region"/> — the one function the table, <c>--unit</c> and the tests use.
+    /// <c>{"id", "layer": row index, "unit": [i, j, …]}</c> → the input region that unit sees, in the same document as
+    /// <c>net --unit --json</c> (<see cref="Answers.Region"/>), from <see cref="ReceptiveFields.UnitRegions"/>.
     /// </summary>
     internal static string RegionApi(JsonElement body)
     {
@@ -197,43 +198,15 @@ public static class WebServer
         var report = Reports.Find(id) ?? throw new CnnShapeException("the network is no longer held by the server; analyse it again.");
         long index = Requests.Long(body, "layer", null);
         if (index < 0 || index >= report.Layers.Count) throw new CnnShapeException($"\"layer\" must be a row index from 0 to {report.Layers.Count - 1}, got {index}.");
-        var row = report.Layers[(int)index];
-        if (row.Field is not ReceptiveFields.SpatialField field) throw new CnnShapeException($"'{row.Name}' has {(row.Field is ReceptiveFields.GlobalField ? "a global field" : "no spatial field")}.");
-        if (row.Output is null || row.Output.Any(d => !d.IsKnown) || report.Input.Any(d => !d.IsKnown)) throw new CnnShapeException($"'{row.Name}' has symbolic sizes; give a concrete input shape.");
         var unit = Requests.OptionalShape(body, "unit") ?? throw new CnnShapeException("\"unit\" must be an array of indices, one per spatial axis.");
-        int n = field.Axes.Length;
-        if (unit.Rank != n) throw new CnnShapeException($"\"unit\" needs {n} indices, got {unit.Rank}.");
-        return Answers.Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("axes");
-            for (int a = 0; a < n; a++)
-            {
-                long extent = row.Output[row.Output.Count - n + a].Value;
-                if (unit[a] >= extent) throw new CnnShapeException($"unit index {unit[a]} is outside axis {a} (size {extent}).");
-                long inSize = report.Input[report.Input.Count - n + a].Value;
-                var r = ReceptiveFields.Region.Of(field.Axes[a], unit[a], inSize);
-                w.WriteStartObject();
-                w.WriteNumber("first", r.First.ToDouble());
-                w.WriteNumber("last", r.Last.ToDouble());
-                w.WriteString("exact", $"[{r.First}, {r.Last}]");
-                if (r.InsideFirst is long lo) { w.WriteStartArray("inside"); w.WriteNumberValue(lo); w.WriteNumberValue(r.InsideLast!.Value); w.WriteEndArray(); }
-                else w.WriteNull("inside");
-                w.WriteNumber("size", inSize);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return Answers.Region(ReceptiveFields.UnitRegions.Of(report, report.Layers[(int)index], unit.ToArray()));
     }
 
     /// <summary>The ONNX bytes as the body; <c>?input=1x3x224x224</c> optional.</summary>
     internal static string OnnxApi(byte[] bytes, IQueryCollection query)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
-        var model = OnnxReader.Read(stream, "model.onnx");
         string? input = query["input"];
-        return WithId(OnnxAnalyzer.Analyze(model, "model.onnx", string.IsNullOrWhiteSpace(input) ? null : Shape.Parse(input)));
+        return Net(NetworkInput.FromOnnx(() => new MemoryStream(bytes, writable: false), "model.onnx"), new NetOptions(string.IsNullOrWhiteSpace(input) ? null : Shape.Parse(input)));
     }
 
     /// <summary><c>{"input", "output", "kernel", "stride"?, "dilation"?, "transposed"?}</c> → the pad JSON of CONTRACT.md.</summary>
@@ -245,12 +218,12 @@ public static class WebServer
         if (r.Transposed)
         {
             var t = PaddingSolver.Transposed(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation);
-            (answer, text) = (Answers.Write(w => Answers.Pad(w, t)), Formats.Reports.PadReport.Transposed(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, t));
+            (answer, text) = (Answers.Write(w => Answers.Pad(w, t)), PadReport.Transposed(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, t));
         }
         else
         {
             var a = PaddingSolver.Window(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, SplitConvention.PyTorch);
-            (answer, text) = (Answers.Write(w => Answers.Pad(w, a)), Formats.Reports.PadReport.Window(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, a, SplitConvention.PyTorch));
+            (answer, text) = (Answers.Write(w => Answers.Pad(w, a)), PadReport.Window(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, a, SplitConvention.PyTorch));
         }
         return Join(answer, Answers.Write(w =>
         {

@@ -1,6 +1,6 @@
 using System.Text;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using CnnShape.Shapes;
 using Spectre.Console;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using CnnShape.Cli.Rendering;
+using CnnShape.Contract;
 using CnnShape.Diagnosis;
 using CnnShape.Formats;
-using CnnShape.Formats.Contract;
 using CnnShape.Shapes;
 
 namespace CnnShape.Cli.Commands;
@@ -33,10 +33,8 @@ internal static class ExplainCommand
             string? located = null;
             if (p.GetValue(net) is string path)
             {
-                var source = NetSource.Load(path);
-                if (source.IsOnnx) throw new CnnShapeException("explain --net reads the text formats; an ONNX model runs as exported.", new Place { File = source.Name });
                 var given = p.GetValue(input) is string s ? Shape.Parse(s) : null;
-                var text2 = NetworkText.Open(source.Text!, source.Name, NetworkFormat.Auto, given, !p.GetValue(eval), new Formats.Python.PythonOptions(Path: path == "-" ? null : path));
+                var text2 = NetPipeline.Source(NetCommand.Open(path), new NetOptions(given, !p.GetValue(eval), new Formats.Python.PythonOptions(Path: path == "-" ? null : path)), "explain --net");
                 lines = text2.Lines;
                 diagnosis = Diagnoser.Diagnose(text2, given, !p.GetValue(eval));
                 located = diagnosis is null

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using CnnShape.Layers;
 using CnnShape.Shapes;
 
@@ -24,7 +24,7 @@ internal static class LayerCommand
             if (file is not null)
             {
                 if (p.GetValue(layer) is not null) throw new CnnShapeException("give either a layer with --input, or --batch FILE, not both.");
-                return RunBatch(file, output);
+                return RunBatch(file, output, training: !p.GetValue(eval));
             }
             string text = p.GetValue(layer) ?? throw new CnnShapeException("no layer given: write cnnshape layer \"nn.Conv2d(3, 64, 3, padding=1)\" --input 1x3x32x32 (or use --batch FILE).");
             string shapeText = p.GetValue(input) ?? throw new CnnShapeException("no input shape given: add --input, e.g. --input 1x3x224x224.");
@@ -50,14 +50,14 @@ internal static class LayerCommand
     }
 
     /// <summary>Streams JSON lines through <see cref="LayerBatch"/>: one answer per line in, in order.</summary>
-    internal static int RunBatch(string file, TextWriter output)
+    internal static int RunBatch(string file, TextWriter output, bool training = true)
     {
         if (file != "-" && Directory.Exists(file)) throw new CnnShapeException($"'{file}' is a directory, not a file of JSON lines.");
         if (file != "-" && !File.Exists(file)) throw new CnnShapeException($"the file '{file}' does not exist.");
         using var stream = file == "-" ? Console.OpenStandardInput() : new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         output.Flush();
         var raw = output is StreamWriter sw ? sw.BaseStream : throw new InvalidOperationException("the batch writes bytes to the output stream");
-        LayerBatch.Run(stream, raw);
+        LayerBatch.Run(stream, raw, training);
         return Cli.Ok;
     }
 }

@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Contract;
-using CnnShape.Formats.Reports;
+using CnnShape.Contract;
 using CnnShape.Solvers;
 
 namespace CnnShape.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using CnnShape.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;

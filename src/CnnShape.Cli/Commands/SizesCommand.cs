@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using CnnShape.Cli.Rendering;
+using CnnShape.Contract;
 using CnnShape.Formats;
-using CnnShape.Formats.Contract;
 using CnnShape.Networks;
 using CnnShape.Shapes;
 using CnnShape.Solvers;
@@ -27,13 +27,12 @@ internal static class SizesCommand
         command.SetAction(p =>
         {
             string path = p.GetValue(file)!;
-            var source = NetSource.Load(path);
-            if (source.IsOnnx) throw new CnnShapeException("sizes reads the text formats (print(model), layer lines, YAML, Python); for an ONNX model, run net with a symbolic input size instead.", new Place { File = source.Name });
             var given = p.GetValue(input) is string s ? Shape.Parse(s) : null;
             bool training = !p.GetValue(eval);
-            var text = NetworkText.Open(source.Text!, source.Name, NetworkFormat.Auto, given, training, new Formats.Python.PythonOptions(p.GetValue(modelClass), p.GetValue(modelArgs), path == "-" ? null : path));
+            var opened = NetCommand.Open(path);
+            var text = NetPipeline.Source(opened, new NetOptions(given, training, new Formats.Python.PythonOptions(p.GetValue(modelClass), p.GetValue(modelArgs), path == "-" ? null : path)), "sizes");
             var network = text.Read(text.Lines);
-            var baseInput = given ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.", new Place { File = source.Name });
+            var baseInput = given ?? network.DeclaredInput ?? throw new CnnShapeException("the network declares no input shape; pass one with --input.", new Place { File = opened.Name });
             var axes = p.GetValue(axis) is int a ? [a] : Enumerable.Range(2, Math.Max(0, baseInput.Rank - 2)).ToArray();
             // a model read from code runs again for every size: a progress bar when that is a lot of sizes
             long count = p.GetValue(to) - p.GetValue(from) + 1;

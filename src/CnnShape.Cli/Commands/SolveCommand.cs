@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using CnnShape.Cli.Rendering;
-using CnnShape.Formats.Contract;
+using CnnShape.Contract;
 using CnnShape.Solvers;
 using Spectre.Console;
 

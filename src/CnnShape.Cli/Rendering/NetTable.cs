@@ -62,7 +62,7 @@ internal static class NetTable
     ];
 
     /// <summary>A layer's arguments in short, as torchinfo shows them (<c>3, 64, k=3, s=2, p=1</c>).</summary>
-    public static string Arguments(string? text) => Formats.Contract.GraphAnswer.ShortArguments(text);
+    public static string Arguments(string? text) => Contract.GraphAnswer.ShortArguments(text);
 
     /// <summary>Dimensions as PyTorch prints a shape; <c>?</c> for an unknown rank.</summary>
     public static string Dims(IReadOnlyList<Dim>? dims) => dims is null ? "?" : Dim.Format(dims);
@@ -358,28 +358,14 @@ internal static class NetTable
 
     private static string Quote(string cell) => cell.Contains(',') || cell.Contains('"') ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 
-    /// <summary>The spatial axes' names as PyTorch documents them: L; H, W; D, H, W.</summary>
-    public static string[] AxisNames(int spatial) => spatial switch
-    {
-        1 => ["L"],
-        2 => ["H", "W"],
-        3 => ["D", "H", "W"],
-        _ => [.. Enumerable.Range(0, spatial).Select(i => $"axis{i}")],
-    };
-
-    /// <summary>One axis of a unit's region: the input positions it reads, unclipped and inside the image.</summary>
-    public sealed record UnitAxis(string Name, int Dim, long Index, ReceptiveFields.AxisRegion Region, long InputSize);
-
     /// <summary>
-    /// The input region output unit (i, j, …) of a row sees (<see cref="ReceptiveFields.Region"/>): the named layer, or
-    /// the first output when none is named.
+    /// The region output unit <paramref name="unitText"/> (<c>3,5</c>) of the row named <paramref name="layer"/> sees (the
+    /// network's output when none is named), by <see cref="ReceptiveFields.UnitRegions"/>.
     /// </summary>
-    public static (LayerRow? Row, string Tensor, Shape Shape, List<UnitAxis> Axes) UnitRegion(NetworkReport report, string unitText, string? layer)
+    public static ReceptiveFields.UnitRegion UnitRegion(NetworkReport report, string unitText, string? layer)
     {
-        string name;
         LayerRow? row = null;
-        if (layer is null) name = report.Outputs[0];
-        else
+        if (layer is not null)
         {
             row = report.Layers.LastOrDefault(r => r.Name == layer || r.Tensor == layer);
             if (row is null)
@@ -387,37 +373,22 @@ internal static class NetTable
                 var hint = Layers.Suggest.Closest(layer, report.Layers.Select(r => r.Name));
                 throw new CnnShapeException($"--layer: no row is named '{layer}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}.");
             }
-            name = row.Tensor;
         }
-        var info = report.Tensors[name];
-        string shown = row?.Name ?? name;
-        if (info.Field is not SpatialField s) throw new CnnShapeException($"'{shown}' has {(info.Field is GlobalField ? "a global field: every unit sees the whole input" : "no spatial axes")}, so no unit has a region.");
-        if (!info.IsKnown || report.Input.Any(d => !d.IsKnown)) throw new CnnShapeException($"'{shown}' has symbolic sizes; give a concrete input shape to pick a unit.");
-        var shape = info.Shape;
         var parts = unitText.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length != s.Axes.Length) throw new CnnShapeException($"a unit needs {s.Axes.Length} indices (one per spatial axis of {shape}), got '{unitText}'.");
-        var names = AxisNames(s.Axes.Length);
-        var axes = new List<UnitAxis>();
+        var unit = new long[parts.Length];
         for (int a = 0; a < parts.Length; a++)
         {
-            int dim = shape.Rank - s.Axes.Length + a;
-            long extent = shape[dim];
-            if (!long.TryParse(parts[a], NumberStyles.Integer, CultureInfo.InvariantCulture, out long u) || u < 0 || u >= extent)
-            {
-                throw new CnnShapeException($"index '{parts[a]}' is not a unit of axis {names[a]} (size {extent}).");
-            }
-            long inSize = report.Input[report.Input.Count - s.Axes.Length + a].Value;
-            axes.Add(new UnitAxis(names[a], dim, u, ReceptiveFields.Region.Of(s.Axes[a], u, inSize), inSize));
+            if (!long.TryParse(parts[a], NumberStyles.Integer, CultureInfo.InvariantCulture, out unit[a])) throw new CnnShapeException($"--unit: '{parts[a]}' is not a whole number; write the unit as indices, e.g. 3,5.");
         }
-        return (row, shown, shape, axes);
+        return ReceptiveFields.UnitRegions.Of(report, row, unit);
     }
 
     /// <summary>The region as text: per axis, unclipped and inside the image.</summary>
     public static string Unit(NetworkReport report, string unitText, string? layer = null)
     {
-        var (_, name, shape, axes) = UnitRegion(report, unitText, layer);
-        var sb = new StringBuilder($"unit ({unitText}) of '{name}' {shape} sees:\n");
-        foreach (var a in axes)
+        var region = UnitRegion(report, unitText, layer);
+        var sb = new StringBuilder($"unit ({unitText}) of '{region.Layer}' {region.Output} sees:\n");
+        foreach (var a in region.Axes)
         {
             var r = a.Region;
             string inside = r.InsideFirst is long lo ? $"[{lo}, {r.InsideLast}] inside the image" : "nothing inside the image";

@@ -73,7 +73,7 @@ internal static partial class Summary
         var first = report.Layers.Select(r => SpatialLayer().Match(r.Type)).FirstOrDefault(m => m.Success);
         if (first is not null && report.Input.Count == first.Groups[1].Value[0] - '0' + 1)
         {
-            return $"no batch dimension: PyTorch reads {NetTable.Dims(report.Input)} as one unbatched sample (C, {string.Join(", ", NetTable.AxisNames(report.Input.Count - 1))}); add a batch of 1 in front to batch it";
+            return $"no batch dimension: PyTorch reads {NetTable.Dims(report.Input)} as one unbatched sample ({(report.Input.Count switch { 2 => "C, L", 3 => "C, H, W", _ => "C, D, H, W" })}); add a batch of 1 in front to batch it";
         }
         var batch = report.Input[0];
         foreach (var row in report.Layers)

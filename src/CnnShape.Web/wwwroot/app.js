@@ -587,7 +587,8 @@ function drawField() {
       return;
     }
     if (request !== pending) return;
-    const x = d.axes[n - 1], y = n === 1 ? { first: 0, last: 0, inside: [0, 0], exact: "[0, 0]" } : d.axes[0];
+    const axes = Object.values(d.axes); // by name, in order: H, W (as net --unit --json)
+    const x = axes[n - 1], y = n === 1 ? { first: 0, last: 0, inside: [0, 0], exact: "[0, 0]" } : axes[0];
     for (const [k, v] of Object.entries({ x: x.first, y: y.first, width: x.last - x.first + 1, height: y.last - y.first + 1, visibility: "visible" })) box.setAttribute(k, v);
     if (x.inside && y.inside) {
       for (const [k, v] of Object.entries({ x: x.inside[0], y: y.inside[0], width: x.inside[1] - x.inside[0] + 1, height: y.inside[1] - y.inside[0] + 1, visibility: "visible" })) inside.setAttribute(k, v);

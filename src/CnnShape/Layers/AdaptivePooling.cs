@@ -6,12 +6,16 @@ namespace CnnShape.Layers;
 /// <summary><c>AdaptiveAvgPool/AdaptiveMaxPool 1d/2d/3d</c>: the output size is given; <c>None</c> keeps that axis's input size.</summary>
 public sealed class AdaptivePooling : Layer
 {
-    internal AdaptivePooling(string type, int spatial, long?[] outputSize, bool max) : base(type)
+    internal AdaptivePooling(string type, int spatial, long?[] outputSize, bool max, bool asTuple = false) : base(type)
     {
         Spatial = spatial;
         OutputSize = outputSize;
         IsMax = max;
+        _asTuple = asTuple;
     }
+
+    /// <summary>output_size was written as a tuple (Python's <c>_list_with_default</c> then checks the input's rank).</summary>
+    private readonly bool _asTuple;
 
     /// <summary>Spatial dimensions.</summary>
     public int Spatial { get; }
@@ -23,14 +27,17 @@ public sealed class AdaptivePooling : Layer
     /// <inheritdoc/>
     public override LayerResult Apply(Shape input)
     {
-        var layout = Layout.For(input, Spatial, Type);
-        // Python's _list_with_default: None entries take the input's size; it needs more input dims than output entries.
-        if (OutputSize.Any(o => o is null) && input.Rank <= OutputSize.Length)
+        // Python's _list_with_default (F.adaptive_*_pool2d/3d): a tuple needs more input dims than it has entries; None
+        // entries take the input's size. (adaptive_*_pool1d is bound directly and has no such step.)
+        if (Spatial > 1 && (_asTuple || OutputSize.Any(o => o is null)) && input.Rank <= OutputSize.Length)
         {
             throw new CnnShapeException($"{Type}: input dimension should be at least {OutputSize.Length + 1}, got {input}.");
         }
-        // The average kernels check only the spatial sizes; the max kernels every non-batch size.
-        int firstChecked = IsMax ? (layout.Batched ? 1 : (Spatial == 1 ? 0 : 1)) : layout.FirstSpatial;
+        if (MeanShortcut(input) is { } mean) return mean;
+        var layout = Layout.For(input, Spatial, Type);
+        // The kernels check every size from dim 1 on (not the batch, nor the channels of an unbatched input),
+        // except adaptive_avg_pool2d (and 1d, which runs it on an unsqueezed input), which checks only H and W.
+        int firstChecked = !IsMax && Spatial <= 2 ? layout.FirstSpatial : 1;
         for (int a = firstChecked; a < input.Rank; a++)
         {
             if (input[a] == 0) throw new CnnShapeException($"{Type}: expected the input to have non-zero size for non-batch dimensions, but input {input} has dimension {a} empty.");
@@ -49,8 +56,44 @@ public sealed class AdaptivePooling : Layer
         return new LayerResult(Shape.Own(dims), 0, 0, steps);
     }
 
+    /// <summary>
+    /// ATen's adaptive_avg_pool2d/3d take a shortcut when every output size is 1: <c>input.mean({-1, -2[, -3]}, keepdim)</c>,
+    /// before their rank and empty-size checks, so <c>AdaptiveAvgPool2d(1)</c> pools the last two dims of any input of rank
+    /// ≥ 2 (a 5-D [2, 8, 4, 7, 7] gives [2, 8, 4, 1, 1]) and an empty H or W gives 1. adaptive_avg_pool1d checks its rank
+    /// (2 or 3) and then runs the 2-D pool on the input unsqueezed at −2, so it takes the shortcut for an output of 1 too.
+    /// Current PyTorch keeps the shortcut (aten/src/ATen/native/AdaptiveAveragePooling.cpp, adaptive_avg_pool2d_symint;
+    /// AdaptiveAveragePooling3d.cpp, adaptive_avg_pool3d_symint: only XPU tensors skip it).
+    /// </summary>
+    private LayerResult? MeanShortcut(Shape input)
+    {
+        if (IsMax || input.Rank < Spatial) return null;
+        var sizes = new long[Spatial];
+        for (int i = 0; i < Spatial; i++)
+        {
+            sizes[i] = OutputSize[i] ?? input[input.Rank - Spatial + i];
+            if (sizes[i] != 1) return null;
+        }
+        // (an input with fewer dims than the mean's is refused by the rank check below, as mean refuses the dim)
+        if (Spatial == 1) Layout.For(input, 1, Type);
+        var dims = input.ToArray();
+        var steps = new AxisStep[Spatial];
+        for (int i = 0; i < Spatial; i++)
+        {
+            int axis = input.Rank - Spatial + i;
+            long size = input[axis];
+            dims[axis] = 1;
+            steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Given(size, 1, "output_size"));
+        }
+        return new LayerResult(Shape.Own(dims), 0, 0, steps);
+    }
+
     internal override Geometry GeometryFor(Shape input, Shape output)
     {
+        if (!IsMax && output.Rank >= Spatial && output.Dims[^Spatial..].ToArray().All(d => d == 1) && input.Rank != Spatial + 1 && input.Rank != Spatial + 2)
+        {
+            // the mean shortcut on an input of another rank: the last Spatial dims are pooled
+            return new ResampleGeometry(input.Dims[^Spatial..].ToArray(), output.Dims[^Spatial..].ToArray(), ReceptiveFields.Sampling.Area);
+        }
         var layout = Layout.For(input, Spatial, Type);
         return new ResampleGeometry(input.Dims[layout.FirstSpatial..].ToArray(), output.Dims[layout.FirstSpatial..].ToArray(), ReceptiveFields.Sampling.Area);
     }

@@ -107,7 +107,9 @@ internal sealed class Arguments(Signature signature, PyValue?[] values)
     /// An int (repeated <paramref name="n"/> times) or a tuple of exactly <paramref name="n"/> ints — PyTorch's
     /// <c>_single/_pair/_triple</c>. Where the value reaches an ATen function that expands a one-element list
     /// (the pools' kernel/stride/padding/dilation, a convolution's stride/padding/dilation), <paramref name="single"/>
-    /// lets <c>(2,)</c> stand for every axis; <paramref name="strict"/> refuses a bool as ATen's parser does.
+    /// lets <c>(2,)</c> stand for every axis; <paramref name="strict"/> refuses a bool as ATen's parser does — which
+    /// checks the type of a list's first element only (python_arg_parser.cpp, is_int_or_symint_list, current PyTorch
+    /// too), so a later bool counts as 0 or 1.
     /// </summary>
     public long[] Ints(string name, int n, bool strict = false, bool single = false)
     {
@@ -116,18 +118,39 @@ internal sealed class Arguments(Signature signature, PyValue?[] values)
         {
             if (single && t.Items.Count == 1) return Enumerable.Repeat(AsInt(t.Items[0], name, strict: strict), n).ToArray();
             if (t.Items.Count != n) throw new CnnShapeException($"{Layer}: {name} must be an int or a tuple of {n} int{(n == 1 ? "" : "s")}, got {v.ToPython()} ({t.Items.Count} value{(t.Items.Count == 1 ? "" : "s")}).");
-            return t.Items.Select(x => AsInt(x, name, strict: strict)).ToArray();
+            return t.Items.Select((x, i) => AsInt(x, name, strict: strict && i == 0)).ToArray();
         }
         long one = AsInt(v, name, $"an int or a tuple of {n} ints", strict);
         return Enumerable.Repeat(one, n).ToArray();
     }
 
-    /// <summary>An int or a tuple of any length of ints.</summary>
-    public long[] IntList(string name)
+    /// <summary>An int or a tuple of any length of ints; <paramref name="strict"/> as in <see cref="Ints"/>.</summary>
+    public long[] IntList(string name, bool strict = false)
     {
         var v = Get(name);
-        if (v is PyTuple t) return t.Items.Select(x => AsInt(x, name)).ToArray();
-        return [AsInt(v, name, "an int or a tuple of ints")];
+        if (v is PyTuple t) return t.Items.Select((x, i) => AsInt(x, name, strict: strict && i == 0)).ToArray();
+        return [AsInt(v, name, "an int or a tuple of ints", strict)];
+    }
+
+    /// <summary>
+    /// The shape of <c>torch.empty(value)</c> — how a module makes a weight or a buffer from a size argument: an int (not
+    /// a bool: <c>torch.empty(True)</c> is refused) or a tuple of ints, first element not a bool.
+    /// </summary>
+    public long[] TensorShape(string name)
+    {
+        var v = Get(name);
+        if (v is PyTuple) return IntList(name, strict: true);
+        if (v is PyBool) throw new CnnShapeException($"{Layer}: {name}={v.ToPython()} cannot size a tensor (torch.empty refuses a bool); write an int.");
+        return [AsInt(v, name, "an int", strict: true)];
+    }
+
+    /// <summary>A number an ATen function takes as a float or Number (an int or a bool counts; None, a tuple or a string is refused when the layer runs).</summary>
+    public void Number(string name) => Float(name);
+
+    /// <summary><see cref="Number"/>, or None.</summary>
+    public void OptionalNumber(string name)
+    {
+        if (!IsNone(name)) Float(name);
     }
 
     private long AsInt(PyValue v, string name, string? expected = null, bool strict = false) => v switch

@@ -266,6 +266,8 @@ public sealed class TransposedConvolution : Layer
         if (AnyAtMost(Kernel, 0)) throw new CnnShapeException($"{Type}: kernel size should be greater than zero, but got {Ranks.Join(Kernel, ", ")}.");
         // the weight (in_channels, out_channels/groups, *kernel) needs at least one input channel
         if (InChannels == 0) throw new CnnShapeException($"{Type}: given groups={Groups}, expected weight to be at least 1 at dimension 0, but got weight of size [0, {OutChannels / Groups}, {Ranks.Join(Kernel, ", ")}] instead (in_channels is 0).");
+        // an empty weight (in_channels, 0, *kernel): the kernels refuse it, and the empty-batch path indexes its first value
+        if (OutChannels == 0) throw new CnnShapeException($"{Type}: out_channels is 0, so the weight [{InChannels}, 0, {Ranks.Join(Kernel, ", ")}] is empty; PyTorch expects a non-empty weight.");
         long channels = input[layout.ChannelAxis];
         if (channels != InChannels)
         {
@@ -277,7 +279,11 @@ public sealed class TransposedConvolution : Layer
         {
             throw new CnnShapeException($"{Type}: only zero batch or zero channel inputs are supported, but got input shape {input}.");
         }
-        for (int i = 0; i < Spatial; i++)
+        // An empty batch takes ATen's empty-convolution path (Convolution.cpp, _select_conv_backend → ConvBackend::Empty,
+        // current PyTorch too): no kernel runs, so neither its output_padding check nor its "output size is too small";
+        // the output is viewed to the computed size, which fails only when a size is negative.
+        bool emptyBatch = layout.Batched && input[0] == 0;
+        for (int i = 0; i < Spatial && !emptyBatch; i++)
         {
             // slow_conv_transpose shape check: output_padding must be smaller than either stride or dilation.
             if (!Window.OutputPaddingAllowed(outputPadding[i], Stride[i], Dilation[i]))
@@ -296,7 +302,7 @@ public sealed class TransposedConvolution : Layer
             var (stride, padding, dilation, kernel, extra, output) = (Stride[i], Padding[i], Dilation[i], Kernel[i], outputPadding[i], outs[i]);
             steps[i] = new AxisStep(Ranks.AxisName(i, Spatial), () => Formulas.Transposed(size, stride, padding, dilation, kernel, extra, output));
         }
-        if (outs.Any(o => o < 1))
+        if (outs.Any(o => o < (emptyBatch ? 0 : 1)))
         {
             var ins = new long[Spatial];
             for (int i = 0; i < Spatial; i++) ins[i] = input[layout.FirstSpatial + i];

@@ -1,3 +1,4 @@
+using CnnShape.Internal;
 using CnnShape.Parsing;
 using CnnShape.Rules;
 using CnnShape.Shapes;
@@ -130,9 +131,9 @@ public static class LayerCatalog
             Add($"ReplicationPad{n}d", [P("padding")], a => BuildPad(a, $"ReplicationPad{spatial}d", spatial, BorderMode.Replicate));
             Add($"CircularPad{n}d", [P("padding")], a => BuildPad(a, $"CircularPad{spatial}d", spatial, BorderMode.Circular));
             Add($"BatchNorm{n}d", [P("num_features"), P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(true)), P("track_running_stats", B(true)), P("device", None), P("dtype", None)],
-                a => Normalization.Batch(spatial, a.Int("num_features"), a.Bool("affine"), a.Bool("track_running_stats")));
+                a => BuildBatchNorm(a, spatial));
             Add($"InstanceNorm{n}d", [P("num_features"), P("eps", F(1e-5)), P("momentum", F(0.1)), P("affine", B(false)), P("track_running_stats", B(false)), P("device", None), P("dtype", None)],
-                a => Normalization.Instance(spatial, a.Int("num_features"), a.Bool("affine"), a.Bool("track_running_stats")));
+                a => BuildInstanceNorm(a, spatial));
         }
         // PyTorch's Lazy modules: the same layers with the input's size filled in (as a `?` would be)
         for (int n = 1; n <= 3; n++)
@@ -158,7 +159,7 @@ public static class LayerCatalog
         }
 
         Param[] upsample = [P("size", None), P("scale_factor", None), P("mode", S("nearest")), P("align_corners", None), P("recompute_scale_factor", None)];
-        Add("Upsample", upsample, a => BuildUpsample(a, "Upsample", a.Str("mode"), a.IsNone("align_corners") ? null : a.Bool("align_corners"), a.Bool("recompute_scale_factor")));
+        Add("Upsample", upsample, a => BuildUpsample(a, "Upsample", a.Str("mode"), AlignCorners(a), a.Bool("recompute_scale_factor")));
         // Their printed forms show mode (and align_corners), which their constructors do not take; accept and check them.
         Add("UpsamplingNearest2d", [P("size", None), P("scale_factor", None), P("mode", S("nearest"))], a => BuildFixedUpsample(a, "UpsamplingNearest2d", "nearest", null));
         Add("UpsamplingBilinear2d", [P("size", None), P("scale_factor", None), P("mode", S("bilinear")), P("align_corners", B(true))], a => BuildFixedUpsample(a, "UpsamplingBilinear2d", "bilinear", true));
@@ -173,7 +174,8 @@ public static class LayerCatalog
             return new Unflatten(a.StrictInt("dim"), a.IntList("unflattened_size"));
         });
         Add("Linear", [P("in_features"), P("out_features"), P("bias", B(true)), P("device", None), P("dtype", None)],
-            a => new Linear(a.Int("in_features"), a.Int("out_features"), a.Bool("bias")));
+            // the weight is torch.empty((out_features, in_features)): the first size may not be a bool, the second may
+            a => new Linear(a.Int("in_features"), a.StrictInt("out_features"), a.Bool("bias")));
         Add("Identity", [], _ => new Elementwise("Identity"), anything: true);
 
         foreach (var name in new[] { "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout" })
@@ -182,11 +184,28 @@ public static class LayerCatalog
             Add(name, [P("p", F(0.5)), P("inplace", B(false))], a => BuildDropout(type, a.Float("p")));
         }
 
-        Add("GroupNorm", [P("num_groups"), P("num_channels"), P("eps", F(1e-5)), P("affine", B(true)), P("device", None), P("dtype", None)],
-            a => Normalization.Group(a.StrictInt("num_groups"), a.Int("num_channels"), a.Bool("affine")));
-        Add("LayerNorm", [P("normalized_shape"), P("eps", F(1e-5)), P("elementwise_affine", B(true)), P("bias", B(true)), P("device", None), P("dtype", None)],
-            a => Normalization.Layer(a.IntList("normalized_shape"), a.Bool("elementwise_affine"), a.Bool("bias")));
-        Add("LocalResponseNorm", [P("size"), P("alpha", F(1e-4)), P("beta", F(0.75)), P("k", F(1.0))], a => Normalization.LocalResponse(a.Int("size")));
+        Add("GroupNorm", [P("num_groups"), P("num_channels"), P("eps", F(1e-5)), P("affine", B(true)), P("device", None), P("dtype", None)], a =>
+        {
+            a.Number("eps");
+            bool affine = a.Bool("affine");
+            // with affine the weight is torch.empty(num_channels), which refuses a bool
+            return Normalization.Group(a.StrictInt("num_groups"), affine ? a.StrictInt("num_channels") : a.Int("num_channels"), affine);
+        });
+        Add("LayerNorm", [P("normalized_shape"), P("eps", F(1e-5)), P("elementwise_affine", B(true)), P("bias", B(true)), P("device", None), P("dtype", None)], a =>
+        {
+            a.Number("eps");
+            // an int becomes (int,), which reaches torch.empty or F.layer_norm's int list: a first bool is refused
+            return Normalization.Layer(a.IntList("normalized_shape", strict: true), a.Bool("elementwise_affine"), a.Bool("bias"));
+        });
+        Add("LocalResponseNorm", [P("size"), P("alpha", F(1e-4)), P("beta", F(0.75)), P("k", F(1.0))], a =>
+        {
+            // F.local_response_norm multiplies by alpha, adds k and raises to beta (Numbers), and average-pools with a
+            // (size, 1) kernel, whose first element may not be a bool
+            a.Number("alpha");
+            a.Number("beta");
+            a.Number("k");
+            return Normalization.LocalResponse(a.StrictInt("size"));
+        });
 
         foreach (var name in new[] { "ReLU", "ReLU6", "SELU", "SiLU", "Mish", "Hardswish", "Hardsigmoid" })
         {
@@ -198,8 +217,9 @@ public static class LayerCatalog
             string type = name;
             Add(name, [], _ => new Elementwise(type));
         }
-        Add("LeakyReLU", [P("negative_slope", F(0.01)), P("inplace", B(false))], _ => new Elementwise("LeakyReLU"));
-        Add("ELU", [P("alpha", F(1.0)), P("inplace", B(false))], _ => new Elementwise("ELU"));
+        // the activations' numbers reach their ATen functions as Numbers: an int or a bool counts, None or a tuple is refused
+        Add("LeakyReLU", [P("negative_slope", F(0.01)), P("inplace", B(false))], a => Numbers(a, "LeakyReLU", "negative_slope"));
+        Add("ELU", [P("alpha", F(1.0)), P("inplace", B(false))], a => Numbers(a, "ELU", "alpha"));
         Add("CELU", [P("alpha", F(1.0)), P("inplace", B(false))], a =>
         {
             double alpha = a.Float("alpha");
@@ -217,7 +237,7 @@ public static class LayerCatalog
                 if (approximate is not ("none" or "tanh")) throw new CnnShapeException($"GELU: approximate must be 'none' or 'tanh', got '{approximate}'.");
             });
         });
-        Add("Softplus", [P("beta", F(1.0)), P("threshold", F(20.0))], _ => new Elementwise("Softplus"));
+        Add("Softplus", [P("beta", F(1.0)), P("threshold", F(20.0))], a => Numbers(a, "Softplus", "beta", "threshold"));
         Add("Hardtanh", [P("min_val", F(-1.0)), P("max_val", F(1.0)), P("inplace", B(false)), P("min_value", None), P("max_value", None)], a =>
         {
             double min = a.IsNone("min_value") ? a.Float("min_val") : a.Float("min_value");
@@ -225,7 +245,7 @@ public static class LayerCatalog
             if (!(max > min)) throw new CnnShapeException($"Hardtanh: max_val ({max}) must be greater than min_val ({min}).");
             return new Elementwise("Hardtanh");
         });
-        Add("Hardshrink", [P("lambd", F(0.5))], _ => new Elementwise("Hardshrink"));
+        Add("Hardshrink", [P("lambd", F(0.5))], a => Numbers(a, "Hardshrink", "lambd"));
         Add("Softshrink", [P("lambd", F(0.5))], a =>
         {
             double lambd = a.Float("lambd");
@@ -250,7 +270,14 @@ public static class LayerCatalog
                 if (lower > upper) throw new CnnShapeException($"RReLU: lower bound ({lower}) should be less than or equal to the upper bound ({upper}) when training.");
             }, trainingOnly: true);
         });
-        Add("PReLU", [P("num_parameters", I(1)), P("init", F(0.25)), P("device", None), P("dtype", None)], a => BuildPrelu(a.Int("num_parameters")));
+        Add("PReLU", [P("num_parameters", I(1)), P("init", F(0.25)), P("device", None), P("dtype", None)], a =>
+        {
+            // the weight is torch.empty(num_parameters).fill_(init): a size or a shape, and a Number
+            a.Number("init");
+            var shape = a.TensorShape("num_parameters");
+            if (shape.Length > 1) throw new CnnShapeException($"PReLU: num_parameters={a.Get("num_parameters").ToPython()} makes a {shape.Length}-D weight; prelu expects a scalar or 1-D weight.");
+            return BuildPrelu(shape.Length == 0 ? 1 : shape[0]);
+        });
         foreach (var name in new[] { "Softmax", "LogSoftmax", "Softmin" })
         {
             string type = name;
@@ -286,11 +313,76 @@ public static class LayerCatalog
         });
     }
 
+    /// <summary>An activation whose named numbers must be Numbers when it runs.</summary>
+    private static Layer Numbers(Arguments a, string type, params string[] names)
+    {
+        foreach (var name in names) a.Number(name);
+        return new Elementwise(type);
+    }
+
+    /// <summary>align_corners: None, or a bool (upsample_*'s parser refuses 0 or 1).</summary>
+    private static bool? AlignCorners(Arguments a) => a.Get("align_corners") switch
+    {
+        PyNone => null,
+        PyBool b => b.Value,
+        var v => throw a.Wrong("align_corners", "True, False or None", v),
+    };
+
+    /// <summary>The number of values of a weight or buffer made as <c>torch.empty(num_features)</c>.</summary>
+    private static long Numel(long[] shape)
+    {
+        long numel = 1;
+        foreach (var d in shape) numel = Checked.Mul(numel, Math.Max(d, 0), "the parameter count");
+        return numel;
+    }
+
+    /// <summary>
+    /// BatchNormNd: num_features sizes the weight, bias and running statistics (torch.empty/zeros, so an int or a shape,
+    /// compared with the channels by its number of values); without any of them it is never used. eps and momentum reach
+    /// F.batch_norm as floats (momentum None is a cumulative average).
+    /// </summary>
+    private static Layer BuildBatchNorm(Arguments a, int spatial)
+    {
+        a.Number("eps");
+        a.OptionalNumber("momentum");
+        bool affine = a.Bool("affine"), track = a.Bool("track_running_stats");
+        long features = 0;
+        if (affine || track)
+        {
+            var shape = a.TensorShape("num_features");
+            if (shape.Length > 1) throw new CnnShapeException($"BatchNorm{spatial}d: num_features={a.Get("num_features").ToPython()} makes a {shape.Length}-D weight or running statistics; batch_norm takes them 1-D.");
+            features = Numel(shape);
+        }
+        return Normalization.Batch(spatial, features, affine, track);
+    }
+
+    /// <summary>
+    /// InstanceNormNd: with affine, num_features sizes the weight and must equal the channels (current PyTorch's forward
+    /// checks it); with running statistics alone it sizes them (repeated per sample, so at most 1-D); with neither it is
+    /// never used. eps and momentum reach F.instance_norm as floats.
+    /// </summary>
+    private static Layer BuildInstanceNorm(Arguments a, int spatial)
+    {
+        a.Number("eps");
+        a.Number("momentum");
+        bool affine = a.Bool("affine"), track = a.Bool("track_running_stats");
+        long features = 0;
+        if (affine) features = a.StrictInt("num_features");
+        else if (track)
+        {
+            var shape = a.TensorShape("num_features");
+            if (shape.Length > 1) throw new CnnShapeException($"InstanceNorm{spatial}d: num_features={a.Get("num_features").ToPython()} makes {shape.Length}-D running statistics, which instance_norm cannot repeat per sample.");
+            features = Numel(shape);
+        }
+        return Normalization.Instance(spatial, features, affine, track);
+    }
+
     private static Layer BuildConvolution(Arguments a, int n)
     {
         string type = $"Conv{n}d";
+        // the weight is torch.empty((out_channels, in_channels // groups, *kernel)): a first size that is a bool is refused
         long inChannels = a.Int("in_channels");
-        long outChannels = a.Int("out_channels");
+        long outChannels = a.StrictInt("out_channels");
         var kernel = a.Ints("kernel_size", n);
         // stride, padding and dilation reach F.conv*d, which refuses a bool and expands a one-element tuple
         var stride = a.Ints("stride", n, strict: true, single: true);
@@ -336,7 +428,9 @@ public static class LayerCatalog
         string mode = a.Str("padding_mode");
         if (mode != "zeros") throw new CnnShapeException($"{type}: only padding_mode='zeros' is supported for {type}, got '{mode}'.");
         if (a.Get("padding") is PyStr) throw new CnnShapeException($"{type}: padding must be an int or a tuple of {n} ints; {type} has no 'same'/'valid' padding.");
-        return new TransposedConvolution(n, a.Int("in_channels"), a.Int("out_channels"), a.Ints("kernel_size", n),
+        // the weight is torch.empty((in_channels, out_channels // groups, *kernel)) and the bias torch.empty(out_channels)
+        long outChannels = a.Bool("bias") ? a.StrictInt("out_channels") : a.Int("out_channels");
+        return new TransposedConvolution(n, a.StrictInt("in_channels"), outChannels, a.Ints("kernel_size", n),
             a.Ints("stride", n, strict: true, single: true), a.Ints("padding", n, strict: true, single: true),
             a.Ints("output_padding", n, strict: true, single: true), a.StrictInt("groups"), a.Bool("bias"), a.Ints("dilation", n, strict: true, single: true));
     }
@@ -351,6 +445,11 @@ public static class LayerCatalog
             {
                 // lp_pool1d multiplies by kernel_size, which must be a plain int.
                 throw new CnnShapeException($"{type}: kernel_size must be a plain int for LPPool1d (lp_pool1d multiplies by it), got {a.Get("kernel_size").ToPython()}.");
+            }
+            if (n == 2 && a.Get("kernel_size") is PyTuple { Items.Count: not 2 })
+            {
+                // lp_pool2d unpacks kw, kh = _pair(kernel_size)
+                throw new CnnShapeException($"{type}: kernel_size must be an int or a pair for LPPool2d (lp_pool2d unpacks it into two), got {a.Get("kernel_size").ToPython()}.");
             }
         }
         // every window argument reaches F.*_pool*d, which refuses a bool, expands a one-element tuple, and takes ceil_mode
@@ -373,24 +472,27 @@ public static class LayerCatalog
         if (value is PyTuple t)
         {
             if (t.Items.Count != n) throw new CnnShapeException($"{type}: output_size must be an int or a tuple of {n} (ints or None), got {value.ToPython()}.");
-            sizes = t.Items.Select(item => item switch
+            // the sizes reach ATen's int list, whose parser checks the first element's type only: a later bool is 0 or 1
+            sizes = t.Items.Select((item, index) => item switch
             {
                 PyNone when n > 1 => (long?)null,
                 PyInt i => i.Value,
+                PyBool b when index > 0 => b.Value ? 1 : 0,
                 _ => throw a.Wrong("output_size", n > 1 ? "ints or None" : "an int", item),
             }).ToArray();
         }
         else if (value is PyInt i) sizes = Enumerable.Repeat<long?>(i.Value, n).ToArray();
         // a plain None is refused (PyTorch takes len() of it, or its parser refuses it); None inside a tuple keeps a size
         else throw a.Wrong("output_size", $"an int or a tuple of {n}", value);
-        return new AdaptivePooling(type, n, sizes, max);
+        return new AdaptivePooling(type, n, sizes, max, asTuple: value is PyTuple);
     }
 
     private static Layer BuildPad(Arguments a, string type, int n, BorderMode mode)
     {
         var value = a.Get("padding");
-        long[] padding = value is PyTuple ? a.IntList("padding") : Enumerable.Repeat(a.Int("padding"), 2 * n).ToArray();
-        if (type.StartsWith("ConstantPad", StringComparison.Ordinal)) a.Float("value");
+        // the padding reaches F.pad's int list (an int is repeated first): a first bool is refused; value may be None
+        long[] padding = value is PyTuple ? a.IntList("padding", strict: true) : Enumerable.Repeat(a.StrictInt("padding"), 2 * n).ToArray();
+        if (type.StartsWith("ConstantPad", StringComparison.Ordinal)) a.OptionalNumber("value");
         return new Pad(type, padding, mode, mode == BorderMode.Circular ? n : null);
     }
 
@@ -403,14 +505,21 @@ public static class LayerCatalog
         if (sizeValue is PyTuple st)
         {
             sizeTuple = true;
-            size = st.Items.Select(x => x is PyInt i ? i.Value : throw a.Wrong("size", "ints", x)).ToArray();
+            size = a.IntList("size", strict: true);
         }
-        else if (sizeValue is not PyNone) size = [a.Int("size")];
+        // F.interpolate repeats an int size per axis into the int list it passes on: a bool is refused
+        else if (sizeValue is not PyNone) size = [a.StrictInt("size")];
         var scaleValue = a.Get("scale_factor");
-        if (scaleValue is PyTuple sc)
+        if (scaleValue is PyTuple { IsList: false } sc)
         {
+            // nn.Upsample keeps tuple(float(f) for f in scale_factor): a bool is 0.0 or 1.0
             scaleTuple = true;
-            scale = sc.Items.Select(x => x switch { PyFloat f => f.Value, PyInt i => i.Value, _ => throw a.Wrong("scale_factor", "numbers", x) }).ToArray();
+            scale = sc.Items.Select(x => x switch { PyFloat f => f.Value, PyInt i => i.Value, PyBool b => b.Value ? 1.0 : 0.0, _ => throw a.Wrong("scale_factor", "numbers", x) }).ToArray();
+        }
+        else if (scaleValue is PyTuple { IsList: true } list)
+        {
+            // a list is not a tuple to nn.Upsample: float(list) fails, and an empty list is falsy, so no scale
+            if (list.Items.Count > 0) throw a.Wrong("scale_factor", "a number or a tuple of numbers (nn.Upsample takes float() of anything but a tuple)", scaleValue);
         }
         else if (scaleValue is not PyNone)
         {
@@ -430,20 +539,27 @@ public static class LayerCatalog
     private static Layer BuildDropout(string type, double p)
     {
         if (p < 0 || p > 1 || double.IsNaN(p)) throw new CnnShapeException($"{type}: dropout probability has to be between 0 and 1, but got {p}.");
+        // F.dropout1d checks its rank in Python, in training and in evaluation alike
+        if (type == "Dropout1d")
+        {
+            return new Elementwise(type, check: input =>
+            {
+                if (input.Rank is not (2 or 3)) throw new CnnShapeException($"Dropout1d: expected a 2-D or 3-D input, but got a {input.Rank}-D input {input}.");
+            });
+        }
+        // ATen feature_dropout returns its input at once when not training (model.eval()), for p = 0, p = 1 (zeroes) or an
+        // empty input, before it makes its noise, which needs 2 dims (Dropout3d unsqueezes an unbatched input first)
         return new Elementwise(type, check: input =>
         {
-            // ATen feature_dropout returns at once for p = 0, p = 1 (zeroes) or an empty input, before its rank check
             bool active = p > 0 && p < 1 && input.Numel() > 0;
             switch (type)
             {
-                case "Dropout1d" when input.Rank is not (2 or 3):
-                    throw new CnnShapeException($"Dropout1d: expected a 2-D or 3-D input, but got a {input.Rank}-D input {input}.");
                 case "Dropout2d" or "FeatureAlphaDropout" when active && input.Rank < 2:
-                    throw new CnnShapeException($"{type}: feature dropout requires at least 2 dimensions in the input, got {input}.");
+                    throw new CnnShapeException($"{type}: feature dropout requires at least 2 dimensions in the input when training, got {input} (in evaluation mode, after model.eval(), it returns its input).");
                 case "Dropout3d" when active && input.Rank < 1:
-                    throw new CnnShapeException("Dropout3d: feature dropout requires at least 1 dimension in the input.");
+                    throw new CnnShapeException("Dropout3d: feature dropout requires at least 1 dimension in the input when training (in evaluation mode, after model.eval(), it returns its input).");
             }
-        });
+        }, trainingOnly: true);
     }
 
     private static Layer BuildPrelu(long count)

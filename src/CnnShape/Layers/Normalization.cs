@@ -46,9 +46,11 @@ public sealed class Normalization : Layer
             // F.batch_norm in training mode: more than one value per channel (N · Πspatial > 1).
             long values = input[0];
             for (int i = 2; i < input.Rank; i++) values = Checked.Mul(values, input[i], "the values per channel");
-            // (model.eval() uses the running statistics and has no such limit)
-            if (training && values == 1) throw new CnnShapeException($"{type}: expected more than 1 value per channel when training (PyTorch's default mode; in evaluation mode, after model.eval(), BatchNorm uses its running statistics instead), got input {input}.");
-            if ((affine || trackRunningStats) && input[1] != features)
+            // (model.eval() uses the running statistics and has no such limit — unless it keeps none, when nn.BatchNorm
+            // still normalizes with the batch's statistics)
+            if ((training || !trackRunningStats) && values == 1) throw new CnnShapeException($"{type}: expected more than 1 value per channel when training (PyTorch's default mode; in evaluation mode, after model.eval(), BatchNorm uses its running statistics instead), got input {input}.");
+            // an empty input returns before the feature checks (_batch_norm_impl_index, current PyTorch too)
+            if ((affine || trackRunningStats) && input[1] != features && input.Numel() != 0)
             {
                 throw new CnnShapeException($"{type}: running_mean should contain {input[1]} elements not {features}: the input has {input[1]} channels (dim 1 of {input}) but num_features is {features}.",
                     mismatch: new Mismatch("num_features", features, input[1], 1));
@@ -76,6 +78,23 @@ public sealed class Normalization : Layer
             for (int i = channelAxis + 1; i < input.Rank; i++) spatialElements = Checked.Mul(spatialElements, input[i], "the spatial elements");
             // F.instance_norm uses the input's statistics in training, or always without running statistics.
             if ((training || !trackRunningStats) && spatialElements == 1) throw new CnnShapeException($"{type}: expected more than 1 spatial element when using input statistics (training, or no running statistics), got input {input}.");
+            if (input.Numel() == 0)
+            {
+                // at::instance_norm repeats the weight once per sample and batch_norm's empty path scales by weight[0]
+                // (Normalization.cpp, current PyTorch too): an empty batch or no channels leave no weight[0] to take.
+                long batch = input.Rank == spatial + 2 ? input[0] : 1;
+                if (affine && Checked.Mul(batch, features, "the weight size") == 0) throw new CnnShapeException($"{type}: with affine=True an empty batch or no channels cannot run: PyTorch repeats the weight once per sample and indexes weight[0] of the empty result (IndexError), got input {input}.");
+                // it then views the repeated running statistics as [batch, channels] and copies their mean over the batch
+                // back into num_features values: a view that fits only when the channels match (or the batch is empty), and
+                // a copy that broadcasts only from as many channels, or from one
+                long channels = input[channelAxis];
+                if (trackRunningStats && channels != features && !(batch == 0 && channels == 1))
+                {
+                    throw new CnnShapeException($"{type}: the input has {channels} channels but the running statistics hold {features}.",
+                        mismatch: new Mismatch("num_features", features, channels, channelAxis));
+                }
+                return;
+            }
             if (trackRunningStats && input[channelAxis] != features)
             {
                 throw new CnnShapeException($"{type}: the input has {input[channelAxis]} channels but the running statistics hold {features}.",
@@ -92,6 +111,8 @@ public sealed class Normalization : Layer
         if (channels < 0) throw new CnnShapeException($"GroupNorm: num_channels cannot be negative ({channels}).");
         return new Normalization("GroupNorm", affine ? Checked.Mul(2, channels, "the parameter count") : 0, (input, _) =>
         {
+            // native_group_norm checks the groups when it runs (the constructor's divisibility test lets a negative one by)
+            if (groups < 0) throw new CnnShapeException($"GroupNorm: expected num_groups to be greater than 0, got {groups}.");
             if (input.Rank < 2) throw new CnnShapeException($"GroupNorm: expected at least 2 dimensions for the input, but got {input.Rank} ({input}).");
             // F.group_norm's training-mode check: (N·C/groups) · Πspatial values per group must exceed 1.
             long values = Checked.Mul(input[0], input[1], "the values per group") / groups;

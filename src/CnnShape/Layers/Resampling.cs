@@ -94,12 +94,10 @@ public sealed class Upsample : Layer
         }
         if (Mode == "area")
         {
-            // area is adaptive average pooling: an output of 0 is allowed, a negative one is not.
+            // area is F.adaptive_avg_pool{1,2,3}d to the computed size, with its rules: an output of 0 is allowed, a negative
+            // one is not; which empty sizes it refuses; the mean it takes for an output of all 1s.
             if (dims[2..].Any(d => d < 0)) throw new CnnShapeException($"{Type}: mode='area' computed a negative output size {Shape.Format(dims)}.");
-            for (int i = 2; i < input.Rank; i++)
-            {
-                if (input[i] == 0) throw new CnnShapeException($"{Type}: expected the input to have non-zero spatial sizes, but got {input}.");
-            }
+            new AdaptivePooling(Type, spatial, dims[2..].Select(d => (long?)d).ToArray(), max: false, asTuple: true).Apply(input);
         }
         else
         {

@@ -28,3 +28,48 @@ public static class Region
         return lo <= hi ? new AxisRegion(first, last, lo, hi) : new AxisRegion(first, last, null, null);
     }
 }
+
+/// <summary>One spatial axis of a unit's region.</summary>
+/// <param name="Name">The axis as PyTorch's documentation names it: L; H, W; D, H, W.</param>
+/// <param name="Dim">The tensor dimension of the axis.</param>
+/// <param name="Index">The unit's index along it.</param>
+/// <param name="Region">The input pixels it sees, unclipped and inside the image.</param>
+/// <param name="InputSize">The input's size along the axis.</param>
+public sealed record UnitAxis(string Name, int Dim, long Index, AxisRegion Region, long InputSize);
+
+/// <summary>The input region one unit of a row sees: the row shown, its shape and each spatial axis.</summary>
+/// <param name="Layer">The row's name (the network's output tensor when no row was named).</param>
+/// <param name="Output">The row's output shape.</param>
+/// <param name="Axes">Per spatial axis, outermost first.</param>
+public sealed record UnitRegion(string Layer, Shapes.Shape Output, IReadOnlyList<UnitAxis> Axes);
+
+/// <summary>The region of one unit of a report's row: what <c>net --unit</c> and the page's hover both answer.</summary>
+public static class UnitRegions
+{
+    /// <summary>
+    /// The region unit <paramref name="unit"/> (one index per spatial axis) of <paramref name="row"/> sees — of the
+    /// network's (first) output when <paramref name="row"/> is null. Refused when the row has no spatial field, its sizes
+    /// are symbolic, or an index is outside its axis.
+    /// </summary>
+    public static UnitRegion Of(Networks.NetworkReport report, Networks.LayerRow? row, IReadOnlyList<long> unit)
+    {
+        string tensor = row?.Tensor ?? report.Outputs[0];
+        var info = report.Tensors[tensor];
+        string shown = row?.Name ?? tensor;
+        if (info.Field is not SpatialField s) throw new CnnShapeException($"'{shown}' has {(info.Field is GlobalField ? "a global field: every unit sees the whole input" : "no spatial axes")}, so no unit has a region.");
+        if (!info.IsKnown || report.Input.Any(d => !d.IsKnown)) throw new CnnShapeException($"'{shown}' has symbolic sizes; give a concrete input shape to pick a unit.");
+        var shape = info.Shape;
+        int n = s.Axes.Length;
+        if (unit.Count != n) throw new CnnShapeException($"a unit needs {n} indices (one per spatial axis of {shape}), got {unit.Count}.");
+        var axes = new UnitAxis[n];
+        for (int a = 0; a < n; a++)
+        {
+            int dim = shape.Rank - n + a;
+            string name = Internal.Ranks.AxisName(a, n);
+            if (unit[a] < 0 || unit[a] >= shape[dim]) throw new CnnShapeException($"index {unit[a]} is not a unit of axis {name} (size {shape[dim]}).");
+            long inSize = report.Input[report.Input.Count - n + a].Value;
+            axes[a] = new UnitAxis(name, dim, unit[a], Region.Of(s.Axes[a], unit[a], inSize), inSize);
+        }
+        return new UnitRegion(shown, shape, axes);
+    }
+}

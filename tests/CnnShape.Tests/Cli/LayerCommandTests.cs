@@ -128,6 +128,30 @@ public class LayerCommandTests
     }
 
     [Fact]
+    public void Batch_with_eval_answers_every_line_as_after_model_eval_as_PyTorch_does()
+    {
+        // every oracle case PyTorch answered after model.eval(), through one batch: same outputs, refused where it refused
+        var cases = OracleCases.Read("edges.jsonl").Where(c => c.TryGetProperty("mode", out var m) && m.GetString() == "eval").ToList();
+        using var files = new TempFiles();
+        var file = Path.Combine(files.Folder, "eval.jsonl");
+        File.WriteAllLines(file, cases.Select(c => JsonSerializer.Serialize(new { layer = c.GetProperty("layer").GetString(), input = OracleCases.Dims(c.GetProperty("input")) })));
+
+        var eval = CliRunner.Run("layer", "--batch", file, "--eval");
+        var training = CliRunner.Run("layer", "--batch", file);
+
+        var answers = eval.Stdout.TrimEnd('\n').Split('\n');
+        Assert.True(cases.Count > 300, $"{cases.Count} eval cases");
+        Assert.Equal(cases.Count, answers.Length);
+        for (int i = 0; i < cases.Count; i++)
+        {
+            string expected = cases[i].TryGetProperty("output", out var o) ? $"{{\"output\":{JsonSerializer.Serialize(OracleCases.Dims(o))}," : "{\"error\":";
+            Assert.True(answers[i].StartsWith(expected, StringComparison.Ordinal), $"{cases[i].GetProperty("layer")} on {cases[i].GetProperty("input")} in eval mode: expected {expected}…, got {answers[i]}");
+        }
+        // the same lines without --eval differ where the mode matters (BatchNorm1d(2) on [1, 2], Dropout2d() on [3])
+        Assert.NotEqual(eval.Stdout, training.Stdout);
+    }
+
+    [Fact]
     public void Transposed_output_size_picks_the_output_padding_or_names_the_valid_range()
     {
         var ok = CliRunner.Run("layer", "ConvTranspose2d(8, 4, 3, stride=2, padding=1)", "--input", "1x8x7x7", "--output-size", "1x4x14x14", "--json");

@@ -26,7 +26,8 @@ public class LayerOracleTests
 
     public static TheoryData<string> Generated => Names("layers/");
     public static TheoryData<string> Samples => Names("samples/");
-    public static TheoryData<string> Edges => Names("zero-size/", "argument-type/", "run-time/", "torch.Size/");
+    public static TheoryData<string> Edges => Names("zero-size/", "argument-type/", "run-time/", "torch.Size/", "issue-23/");
+    public static TheoryData<string> Sweeps => Names("sweep-zero/", "sweep-eval/", "sweep-args/");
 
     private static TheoryData<string> Names(params string[] prefixes)
     {
@@ -35,11 +36,11 @@ public class LayerOracleTests
         return data;
     }
 
-    private static string Outcome(string text, long[] input)
+    private static string Outcome(string text, long[] input, bool training)
     {
         try
         {
-            return "output " + LayerEngine.Apply(text, Shape.Of(input)).Output;
+            return "output " + LayerEngine.Apply(LayerEngine.Build(text), Shape.Of(input), text, training).Output;
         }
         catch (CnnShapeException e)
         {
@@ -51,13 +52,14 @@ public class LayerOracleTests
     {
         var c = Cases[name];
         var input = OracleCases.Dims(c.GetProperty("input"));
+        bool training = !(c.TryGetProperty("mode", out var mode) && mode.GetString() == "eval");
         string expected = c.TryGetProperty("output", out var o) ? "output " + Shape.Of(OracleCases.Dims(o)) : "refused";
         string why = c.TryGetProperty("error", out var e) ? $" (PyTorch: {e.GetString()})" : "";
         var forms = new List<string> { c.GetProperty("layer").GetString()! };
         if (c.TryGetProperty("repr", out var r) && r.ValueKind == JsonValueKind.String) forms.Add(r.GetString()!);
         foreach (var text in forms)
         {
-            string actual = Outcome(text, input);
+            string actual = Outcome(text, input, training);
             bool same = actual == expected || expected == "refused" && actual.StartsWith("refused", StringComparison.Ordinal);
             Assert.True(same, $"{text} on {Shape.Of(input)}: expected {expected}{why}, got {actual}");
         }
@@ -75,6 +77,10 @@ public class LayerOracleTests
     [MemberData(nameof(Edges))]
     public void An_edge_case_agrees_with_PyTorch(string name) => Agrees(name);
 
+    [Theory]
+    [MemberData(nameof(Sweeps))]
+    public void A_swept_layer_agrees_with_PyTorch(string name) => Agrees(name);
+
     [Fact]
     public void The_oracle_files_hold_their_cases()
     {
@@ -82,5 +88,6 @@ public class LayerOracleTests
         Assert.True(Count("layers/") > 4000, $"{Count("layers/")} generated cases");
         Assert.True(Count("samples/") > 300, $"{Count("samples/")} samples");
         Assert.True(Count("zero-size/") > 40 && Count("argument-type/") > 40 && Count("run-time/") > 40, "edge cases");
+        Assert.True(Count("sweep-zero/") > 3000 && Count("sweep-eval/") > 300 && Count("sweep-args/") > 4000 && Count("issue-23/") > 20, "sweeps");
     }
 }

@@ -188,6 +188,20 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
 
         Assert.Equal(0, failures);
     }
+
+    [Fact]
+    public async Task A_units_region_is_the_same_document_as_net_unit_json()
+    {
+        const string Text = "input: 1x1x10x10\nConv2d(1, 1, 3, padding=1)\nMaxPool2d(2)\n";
+        var (_, net) = await Post("/api/net", JsonSerializer.Serialize(new Dictionary<string, object> { ["text"] = Text }, JsonContext.Default.DictionaryStringObject));
+        var (status, region) = await Post("/api/region", $"{{\"id\": \"{net.GetProperty("id").GetString()}\", \"layer\": 1, \"unit\": [0, 4]}}");
+        using var files = new TempFiles();
+        var cli = CnnShape.Tests.Cli.CliRunner.Run("net", files.Write("lines.txt", Text), "--unit", "0,4", "--json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(JsonDocument.Parse(cli.Stdout).RootElement.GetRawText(), region.GetRawText());
+        Assert.Equal("[7, 10]", region.GetProperty("axes").GetProperty("W").GetProperty("exact").GetString());
+    }
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, object>))]

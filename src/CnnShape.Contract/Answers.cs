@@ -4,7 +4,7 @@ using System.Text.Json;
 using CnnShape.Layers;
 using CnnShape.Solvers;
 
-namespace CnnShape.Formats.Contract;
+namespace CnnShape.Contract;
 
 /// <summary>The answers of CONTRACT.md, each written in one place for the CLI (<c>--json</c>, batches) and the web API.</summary>
 public static class Answers
@@ -106,6 +106,45 @@ public static class Answers
         w.WriteNumber("output_padding", a.OutputPadding);
         w.WriteEndObject();
     }
+
+    /// <summary>
+    /// The region one unit sees (<c>net --unit --json</c> and <c>POST /api/region</c>): <c>{"layer", "output", "unit": {"H": 3,
+    /// "W": 5}, "axes": {"H": {"dim", "index", "first", "last", "exact", "inside", "input"}, …}}</c>, axes in order.
+    /// </summary>
+    public static string Region(ReceptiveFields.UnitRegion region) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("layer", region.Layer);
+        w.WriteStartArray("output");
+        foreach (var d in region.Output.Dims) w.WriteNumberValue(d);
+        w.WriteEndArray();
+        w.WriteStartObject("unit");
+        foreach (var a in region.Axes) w.WriteNumber(a.Name, a.Index);
+        w.WriteEndObject();
+        w.WriteStartObject("axes");
+        foreach (var a in region.Axes)
+        {
+            var r = a.Region;
+            w.WriteStartObject(a.Name);
+            w.WriteNumber("dim", a.Dim);
+            w.WriteNumber("index", a.Index);
+            w.WriteNumber("first", r.First.ToDouble());
+            w.WriteNumber("last", r.Last.ToDouble());
+            w.WriteString("exact", $"[{r.First}, {r.Last}]");
+            if (r.InsideFirst is long lo)
+            {
+                w.WriteStartArray("inside");
+                w.WriteNumberValue(lo);
+                w.WriteNumberValue(r.InsideLast!.Value);
+                w.WriteEndArray();
+            }
+            else w.WriteNull("inside");
+            w.WriteNumber("input", a.InputSize);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
 
     /// <summary>Solves a pad request and writes its answer (window or transposed).</summary>
     public static string Pad(PadRequest r, SplitConvention convention = SplitConvention.PyTorch) => r.Transposed

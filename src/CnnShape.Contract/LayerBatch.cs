@@ -3,7 +3,7 @@ using System.Text.Json;
 using CnnShape.Layers;
 using CnnShape.Shapes;
 
-namespace CnnShape.Formats.Contract;
+namespace CnnShape.Contract;
 
 /// <summary>
 /// <c>layer --batch</c>: JSON lines <c>{"layer", "input"}</c> in, one answer line out per line, in order. Lines are cut
@@ -16,11 +16,11 @@ public static class LayerBatch
     /// <summary>Below this many lines in one read, one core answers them all.</summary>
     private const int ParallelThreshold = 2048;
 
-    /// <summary>Answers every line of <paramref name="input"/> on <paramref name="output"/>.</summary>
-    public static void Run(Stream input, Stream output)
+    /// <summary>Answers every line of <paramref name="input"/> on <paramref name="output"/>, in training mode (as a freshly built module) or, with <paramref name="training"/> false, as after <c>model.eval()</c>.</summary>
+    public static void Run(Stream input, Stream output, bool training = true)
     {
         int workers = Math.Clamp(Environment.ProcessorCount, 1, 8);
-        var states = Enumerable.Range(0, workers).Select(_ => new Worker()).ToArray();
+        var states = Enumerable.Range(0, workers).Select(_ => new Worker(training)).ToArray();
         byte[] buffer = new byte[1 << 20];
         int start = 0, end = 0;
         long lineNumber = 0;
@@ -98,7 +98,13 @@ public static class LayerBatch
         private readonly Dictionary<string, object> _answers = new(StringComparer.Ordinal);
         private const int AnswerCapacity = 8192;
 
-        public Worker() => _json = Answers.Writer(_out);
+        private readonly bool _training;
+
+        public Worker(bool training)
+        {
+            _training = training;
+            _json = Answers.Writer(_out);
+        }
 
         public void Drain(Stream output)
         {
@@ -165,7 +171,7 @@ public static class LayerBatch
             if (!_cache.TryBuild(text, out var layer, out var refusal)) return refusal!;
             try
             {
-                return LayerEngine.Apply(layer!, Shape.Of([.. _dims]), text.Trim().ToString());
+                return LayerEngine.Apply(layer!, Shape.Of([.. _dims]), text.Trim().ToString(), _training);
             }
             catch (CnnShapeException e)
             {

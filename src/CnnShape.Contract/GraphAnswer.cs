@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CnnShape.Networks;
 
-namespace CnnShape.Formats.Contract;
+namespace CnnShape.Contract;
 
 /// <summary>
 /// The network as a graph, for the page's graph view: for each row the rows it reads from (its edges; −1 is the

@@ -306,7 +306,9 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
         await page.FillAsync("#net-class", "");
         await page.FillAsync("#net-args", "");
         await page.ClickAsync("#net-run");
-        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 1, 160, 160]", new LocatorAssertionsToContainTextOptions { Timeout = 20000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('net-summary').textContent || document.getElementById('net-error').textContent", null, new PageWaitForFunctionOptions { Timeout = 20000 });
+        Assert.Equal("", await page.Locator("#net-error").TextContentAsync());
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 1, 160, 160]");
     }
 
     [Fact]

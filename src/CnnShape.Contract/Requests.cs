@@ -1,7 +1,8 @@
 using System.Text.Json;
+using CnnShape.Formats;
 using CnnShape.Shapes;
 
-namespace CnnShape.Formats.Contract;
+namespace CnnShape.Contract;
 
 /// <summary>
 /// The requests of CONTRACT.md as types, each read in one place: the CLI's batch lines and the web API's bodies go

@@ -3,7 +3,7 @@ using CnnShape.Networks;
 using CnnShape.ReceptiveFields;
 using CnnShape.Symbolic;
 
-namespace CnnShape.Formats.Contract;
+namespace CnnShape.Contract;
 
 /// <summary>The <c>net</c> JSON document of CONTRACT.md.</summary>
 public static class NetAnswer

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using CnnShape.Solvers;
 
-namespace CnnShape.Formats.Reports;
+namespace CnnShape.Contract;
 
 /// <summary>The padding answers in words, with the arithmetic: what <c>cnnshape pad</c> prints and the page's Padding tab shows.</summary>
 public static class PadReport
