@@ -7,6 +7,15 @@ using Spectre.Console;
 
 namespace CnnShape.Cli;
 
+/// <summary>The widths output is fitted to: stdout's and stderr's terminal (or COLUMNS); null where a stream goes to a file or pipe.</summary>
+/// <param name="Width">Columns of the terminal stdout shows in.</param>
+/// <param name="ErrorWidth">Columns of the terminal stderr shows in.</param>
+public sealed record Terminal(int? Width, int? ErrorWidth)
+{
+    /// <summary>Both streams in a terminal of this width.</summary>
+    public static Terminal Of(int? width) => new(width, width);
+}
+
 /// <summary>The command-line shell: declares the commands, maps refusals to exit code 2 and anything unexpected to 1.</summary>
 public static class Cli
 {
@@ -17,7 +26,6 @@ public static class Cli
     /// <summary>Exit code for invalid or impossible user input.</summary>
     public const int InvalidInput = 2;
 
-    /// <summary>Runs the tool with the given arguments, writing to the given streams; returns the exit code.</summary>
     /// <summary>
     /// Runs work that may take over a second with a progress bar on stderr (when stderr is a terminal and the work is
     /// expected to be slow); the work reports its fraction done through the callback it is given.
@@ -48,45 +56,50 @@ public static class Cli
         return $"{m.Groups[2].Value} takes {what}, not '{m.Groups[1].Value}'.";
     }
 
-    /// <summary>The terminal's width when stdout is one (or COLUMNS says), for tables that fit it; null when output goes to a file or pipe.</summary>
-    public static int? TerminalWidth()
+    /// <summary>The width of the terminal a stream goes to (or COLUMNS, when set); null when it goes to a file or pipe.</summary>
+    public static int? TerminalWidth(bool redirected)
     {
         if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0) return columns;
-        if (Console.IsOutputRedirected) return null;
+        if (redirected) return null;
         try { return Console.WindowWidth > 0 ? Console.WindowWidth : null; }
         catch (IOException) { return null; }
     }
 
-    public static int Run(string[] args, Stream stdout, TextWriter stderr)
+    /// <summary>Runs the tool with the given arguments, writing to the given streams, fitting the terminal it runs in; returns the exit code.</summary>
+    public static int Run(string[] args, Stream stdout, TextWriter stderr) =>
+        Run(args, stdout, stderr, new Terminal(TerminalWidth(Console.IsOutputRedirected), TerminalWidth(Console.IsErrorRedirected)));
+
+    /// <summary>Runs the tool with the given arguments, writing to the given streams at the given widths; returns the exit code.</summary>
+    public static int Run(string[] args, Stream stdout, TextWriter stderr, Terminal terminal)
     {
         var output = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         bool json = args.Contains("--json");
         try
         {
-            var root = BuildRoot(output, stderr);
+            var root = BuildRoot(output, stderr, terminal);
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
                 string message = string.Join(" ", parsed.Errors.Select(e => Plain(e.Message))) + " Run `cnnshape --help` for usage.";
-                return Refuse(output, stderr, json, new CnnShapeException(message));
+                return Refuse(output, stderr, json, new CnnShapeException(message), terminal);
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = stderr });
         }
         catch (CnnShapeException e)
         {
-            return Refuse(output, stderr, json, e);
+            return Refuse(output, stderr, json, e, terminal);
         }
         catch (OverflowException)
         {
-            return Refuse(output, stderr, json, new CnnShapeException(LayerEngine.OverflowRule));
+            return Refuse(output, stderr, json, new CnnShapeException(LayerEngine.OverflowRule), terminal);
         }
         catch (IOException e)
         {
-            return Refuse(output, stderr, json, new CnnShapeException(e.Message));
+            return Refuse(output, stderr, json, new CnnShapeException(e.Message), terminal);
         }
         catch (UnauthorizedAccessException e)
         {
-            return Refuse(output, stderr, json, new CnnShapeException(e.Message));
+            return Refuse(output, stderr, json, new CnnShapeException(e.Message), terminal);
         }
         catch (Exception e)
         {
@@ -100,7 +113,7 @@ public static class Cli
     }
 
     /// <summary>Exit 2: the message on stderr (one paragraph, control characters made visible) and, with --json, the error document on stdout.</summary>
-    private static int Refuse(TextWriter output, TextWriter stderr, bool json, CnnShapeException e)
+    private static int Refuse(TextWriter output, TextWriter stderr, bool json, CnnShapeException e, Terminal terminal)
     {
         if (json)
         {
@@ -109,9 +122,12 @@ public static class Cli
         }
         // the command line knows where the whole list is
         string hint = e.Rule.Contains("is not a layer cnnshape knows", StringComparison.Ordinal) ? " Run `cnnshape layers` for the list." : "";
-        stderr.WriteLine("cnnshape: " + Visible(e.Message) + hint);
+        stderr.WriteLine(Paragraph(e.Message + hint, terminal.ErrorWidth));
         return InvalidInput;
     }
+
+    /// <summary>A refusal as stderr shows it: one paragraph, wrapped at words to the terminal, control characters made visible.</summary>
+    internal static string Paragraph(string message, int? width) => Prose.Fit("cnnshape: " + Visible(message), width);
 
     /// <summary>The text with control characters (an escape sequence pasted into a file) shown as \uXXXX, never sent raw to the terminal.</summary>
     internal static string Visible(string text)
@@ -126,20 +142,20 @@ public static class Cli
         return sb.ToString();
     }
 
-    private static RootCommand BuildRoot(TextWriter output, TextWriter stderr)
+    private static RootCommand BuildRoot(TextWriter output, TextWriter stderr, Terminal terminal)
     {
         var root = new RootCommand("cnnshape — exact output shapes, receptive fields and padding for convolutional networks, as PyTorch computes them.");
         var jsonOption = new Option<bool>("--json") { Description = "Write one JSON document on stdout." };
         root.Options.Add(jsonOption);
-        root.SetAction(p => ExamplesCommand.Run(output, p.GetValue(jsonOption)));
-        root.Subcommands.Add(LayerCommand.Build(output));
+        root.SetAction(p => ExamplesCommand.Run(output, p.GetValue(jsonOption), terminal.Width));
+        root.Subcommands.Add(LayerCommand.Build(output, terminal));
         root.Subcommands.Add(LayersCommand.Build(output));
-        root.Subcommands.Add(PadCommand.Build(output));
-        root.Subcommands.Add(NetCommand.Build(output, stderr));
-        root.Subcommands.Add(ExplainCommand.Build(output));
+        root.Subcommands.Add(PadCommand.Build(output, terminal));
+        root.Subcommands.Add(NetCommand.Build(output, stderr, terminal));
+        root.Subcommands.Add(ExplainCommand.Build(output, terminal));
         root.Subcommands.Add(ServeCommand.Build(output));
-        root.Subcommands.Add(SizesCommand.Build(output));
-        root.Subcommands.Add(SolveCommand.Build(output));
+        root.Subcommands.Add(SizesCommand.Build(output, terminal));
+        root.Subcommands.Add(SolveCommand.Build(output, terminal));
         return root;
     }
 }

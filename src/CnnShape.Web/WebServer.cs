@@ -43,6 +43,10 @@ public static class WebServer
         app.MapGet("/", c => Asset(c, "index.html", "text/html; charset=utf-8"));
         app.MapGet("/app.js", c => Asset(c, "app.js", "text/javascript; charset=utf-8"));
         app.MapGet("/app.css", c => Asset(c, "app.css", "text/css; charset=utf-8"));
+        app.MapGet("/graph.js", c => Asset(c, "graph.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/vendor/dagre.min.js", c => Asset(c, "vendor/dagre.min.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/favicon.ico", c => Asset(c, "favicon.svg", "image/svg+xml"));
+        app.MapGet("/favicon.svg", c => Asset(c, "favicon.svg", "image/svg+xml"));
         app.MapPost("/api/layer", c => Answer(c, TextLimit, LayerApi));
         app.MapPost("/api/net", c => Answer(c, TextLimit, NetApi));
         app.MapPost("/api/pad", c => Answer(c, TextLimit, PadApi));
@@ -150,9 +154,23 @@ public static class WebServer
     private static string Net(NetworkInput input, NetOptions options)
     {
         var outcome = NetPipeline.Run(input, options);
-        if (outcome.Diagnosis is { } diagnosis) throw new Refused(NetAnswer.Write(diagnosis));
+        if (outcome.Diagnosis is { } diagnosis) throw new Refused(WithGraph(diagnosis));
         return WithId(outcome.Report);
     }
+
+    /// <summary>The diagnosis document with the graph of the rows that ran and the failing node's edges.</summary>
+    private static string WithGraph(Diagnosis.Diagnosis d)
+    {
+        return Join(NetAnswer.Write(d), Answers.Write(w =>
+        {
+            w.WriteStartObject();
+            GraphAnswer.Write(w, d.Report, d.Inputs);
+            w.WriteEndObject();
+        }));
+    }
+
+    /// <summary>Two JSON objects' properties in one object (the contract's answer, and what the page adds to it).</summary>
+    private static string Join(string answer, string more) => answer[..answer.LastIndexOf('}')] + "," + more[(more.IndexOf('{') + 1)..];
 
     /// <summary>A request answered with 400 and a document of its own (a diagnosis) rather than a bare error.</summary>
     private sealed class Refused(string body) : Exception("refused")
@@ -166,6 +184,7 @@ public static class WebServer
         w.WriteStartObject();
         w.WriteString("id", Reports.Keep(report));
         NetAnswer.Body(w, report);
+        GraphAnswer.Write(w, report);
         w.WriteEndObject();
     });
 
@@ -191,7 +210,28 @@ public static class WebServer
     }
 
     /// <summary><c>{"input", "output", "kernel", "stride"?, "dilation"?, "transposed"?}</c> → the pad JSON of CONTRACT.md.</summary>
-    internal static string PadApi(JsonElement body) => Answers.Pad(PadRequest.Read(body));
+    internal static string PadApi(JsonElement body)
+    {
+        var r = PadRequest.Read(body);
+        string answer, text;
+        // the numbers of CONTRACT.md, and what `cnnshape pad` prints beside them, worked
+        if (r.Transposed)
+        {
+            var t = PaddingSolver.Transposed(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation);
+            (answer, text) = (Answers.Write(w => Answers.Pad(w, t)), PadReport.Transposed(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, t));
+        }
+        else
+        {
+            var a = PaddingSolver.Window(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, SplitConvention.PyTorch);
+            (answer, text) = (Answers.Write(w => Answers.Pad(w, a)), PadReport.Window(r.Input, r.Output, r.Kernel, r.Stride, r.Dilation, a, SplitConvention.PyTorch));
+        }
+        return Join(answer, Answers.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("text", text);
+            w.WriteEndObject();
+        }));
+    }
 
     /// <summary>The last analyses the page made, by id, so a hovered unit's region is computed on the server from the same report.</summary>
     private static class Reports

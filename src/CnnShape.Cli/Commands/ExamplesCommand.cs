@@ -1,3 +1,4 @@
+using System.Text;
 using CnnShape.Cli.Rendering;
 using CnnShape.Contract;
 using CnnShape.Shapes;
@@ -17,7 +18,7 @@ internal static class ExamplesCommand
         ("nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1)", "1x32x4x4", "a transposed convolution that doubles the size"),
     ];
 
-    public static int Run(TextWriter output, bool json)
+    public static int Run(TextWriter output, bool json, int? width = null)
     {
         if (json)
         {
@@ -39,7 +40,7 @@ internal static class ExamplesCommand
             output.Write('\n');
             return Cli.Ok;
         }
-        output.Write(Render());
+        output.Write(Render(width));
         return Cli.Ok;
     }
 
@@ -50,8 +51,14 @@ internal static class ExamplesCommand
         w.WriteEndArray();
     }
 
-    /// <summary>The examples table as plain text (no colours), so it can be snapshot-tested.</summary>
-    internal static string Render()
+    /// <summary>The widest layout: layer, input → output with the parameters, arithmetic.</summary>
+    private const int WideLayout = 116;
+
+    /// <summary>
+    /// The examples table as plain text (no colours), so it can be snapshot-tested, fitted to <paramref name="width"/>:
+    /// three columns where the arithmetic fits beside the layer, else two, with the arithmetic under the layer.
+    /// </summary>
+    internal static string Render(int? width = null)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -61,26 +68,31 @@ internal static class ExamplesCommand
             Out = new AnsiConsoleOutput(writer),
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 140;
-        var table = new Table().Border(TableBorder.Rounded).Title("cnnshape — worked examples (exactly as PyTorch computes them)");
+        bool wide = width is null or >= WideLayout;
+        console.Profile.Width = width ?? WideLayout;
+        var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("layer");
         table.AddColumn("input → output");
-        table.AddColumn("arithmetic (H; W is the same)");
-        table.AddColumn(new TableColumn("params").RightAligned());
+        if (wide) table.AddColumn("arithmetic (H; W is the same)");
         foreach (var (layer, input, lesson) in Examples)
         {
             var shape = Shape.Parse(input);
             var result = LayerEngine.Apply(layer, shape);
-            table.AddRow(
-                new Markup(Markup.Escape(layer) + "\n[dim]" + Markup.Escape(lesson) + "[/]"),
-                new Text($"{shape}\n→ {result.Output}"),
-                new Text(result.Steps[0].Formula),
-                new Text(LayerReport.Count(result.Params)));
+            string formula = result.Steps[0].Formula;
+            var shapes = new Text($"{shape}\n→ {result.Output}\nparams {LayerReport.Count(result.Params)}");
+            var left = new Markup(Markup.Escape(layer) + "\n[dim]" + Markup.Escape(lesson) + "[/]" + (wide ? "" : "\nH: " + Markup.Escape(formula)));
+            if (wide) table.AddRow(left, shapes, new Text(formula));
+            else table.AddRow(left, shapes);
         }
+        var sb = new StringBuilder();
+        sb.Append("cnnshape — CNN shapes, fields and padding exactly as PyTorch computes them\n");
+        sb.Append("Worked examples:\n");
         console.Write(table);
-        console.WriteLine();
-        console.WriteLine("Try:  ./cnnshape layer \"nn.Conv2d(3, 64, 7, stride=2, padding=3)\" --input 1x3x224x224");
-        console.WriteLine("      ./cnnshape layers        (every supported layer)");
-        return writer.ToString();
+        sb.Append(writer);
+        sb.Append('\n');
+        sb.Append("Try:  ./cnnshape layer \"nn.Conv2d(3, 64, 7, stride=2)\" -i 1x3x224x224\n");
+        sb.Append("      ./cnnshape net examples/resnet50.yaml --depth 2\n");
+        sb.Append("Commands: layer, layers, net, explain, pad, solve, sizes, serve (--help on each)\n");
+        return Prose.Fit(sb.ToString(), width);
     }
 }

@@ -14,7 +14,7 @@ namespace CnnShape.Cli.Commands;
 /// </summary>
 internal static class ExplainCommand
 {
-    public static Command Build(TextWriter output)
+    public static Command Build(TextWriter output, Terminal terminal)
     {
         var message = new Argument<string?>("message") { Description = "The error message or traceback (read from stdin when absent).", Arity = ArgumentArity.ZeroOrOne };
         var net = new Option<string?>("--net") { Description = "The network (print(model), layer lines, YAML): locate the failing layer and give the fixes." };
@@ -73,8 +73,8 @@ internal static class ExplainCommand
             sb.Append("  means   ").Append(explained.Meaning).Append('\n');
             sb.Append("  fix     ").Append(explained.Advice).Append('\n');
             if (located is not null) sb.Append("  where   ").Append(located).Append('\n');
-            if (diagnosis is not null) sb.Append('\n').Append(DiagnosisReport.Render(diagnosis, lines!));
-            output.Write(sb.ToString());
+            output.Write(Prose.Fit(sb.ToString(), terminal.Width));
+            if (diagnosis is not null) output.Write("\n" + DiagnosisReport.Render(diagnosis, lines!, new TableOptions(terminal.Width), withRule: true));
             return Cli.Ok;
         });
         return command;

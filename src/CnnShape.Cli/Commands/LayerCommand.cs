@@ -9,7 +9,7 @@ namespace CnnShape.Cli.Commands;
 /// <summary><c>cnnshape layer "LAYER" --input SHAPE</c> and <c>cnnshape layer --batch FILE</c>.</summary>
 internal static class LayerCommand
 {
-    public static Command Build(TextWriter output)
+    public static Command Build(TextWriter output, Terminal terminal)
     {
         var layer = new Argument<string?>("layer") { Description = "The layer, as PyTorch code or printed form, e.g. \"nn.Conv2d(3, 64, 7, stride=2, padding=3)\".", Arity = ArgumentArity.ZeroOrOne };
         var input = new Option<string?>("--input", "-i") { Description = "The input shape, e.g. 1x3x224x224 or 1,3,224,224." };
@@ -43,7 +43,7 @@ internal static class LayerCommand
             {
                 result = LayerEngine.Apply(built, shape, text, training: !p.GetValue(eval));
             }
-            output.Write(p.GetValue(json) ? Answers.Layer(result) + "\n" : LayerReport.Render(text.Trim(), built, shape, result));
+            output.Write(p.GetValue(json) ? Answers.Layer(result) + "\n" : Prose.Fit(LayerReport.Render(text.Trim(), built, shape, result), terminal.Width));
             return Cli.Ok;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using CnnShape.Cli.Rendering;
 using CnnShape.Contract;
 using CnnShape.Formats;
 using CnnShape.Networks;
@@ -11,7 +12,7 @@ namespace CnnShape.Cli.Commands;
 /// <summary><c>cnnshape sizes FILE</c>: which input sizes, per spatial axis, a network accepts.</summary>
 internal static class SizesCommand
 {
-    public static Command Build(TextWriter output)
+    public static Command Build(TextWriter output, Terminal terminal)
     {
         var file = new Argument<string>("file") { Description = "A network (print(model) text, Python source, YAML or layer lines)." };
         var input = new Option<string?>("--input", "-i") { Description = "The base input shape (the varied axis is replaced)." };
@@ -38,7 +39,7 @@ internal static class SizesCommand
             bool slow = network.Traced ? count > 200 : count > 2_000_000;
             var answers = axes.Select(x => Cli.WithProgress($"axis {x}: trying {count:N0} sizes", slow && !p.GetValue(json),
                 report => SizeSolver.Solve(network, baseInput, x, p.GetValue(from), p.GetValue(to), training, shape => text.Read(text.Lines, shape), report))).ToList();
-            output.Write(p.GetValue(json) ? Json(answers) + "\n" : Text(answers));
+            output.Write(p.GetValue(json) ? Json(answers) + "\n" : Prose.Fit(Text(answers), terminal.Width));
             return Cli.Ok;
         });
         return command;

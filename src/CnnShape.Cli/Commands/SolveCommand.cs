@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
+using CnnShape.Cli.Rendering;
 using CnnShape.Contract;
 using CnnShape.Solvers;
 using Spectre.Console;
@@ -10,7 +11,7 @@ namespace CnnShape.Cli.Commands;
 /// <summary><c>cnnshape solve</c>: every (kernel, stride, padding, dilation) within bounds that hits the target.</summary>
 internal static class SolveCommand
 {
-    public static Command Build(TextWriter output)
+    public static Command Build(TextWriter output, Terminal terminal)
     {
         var input = new Option<long?>("--input") { Description = "Input size along one axis." };
         var target = new Option<long?>("--output") { Description = "The output size wanted." };
@@ -36,7 +37,7 @@ internal static class SolveCommand
             long total = ConfigurationSolver.CandidateCount(chosen, bounds);
             answer = Cli.WithProgress($"checking {total:N0} candidates", total > 50_000_000 && !p.GetValue(json), report => ConfigurationSolver.Solve(n, m, chosen, bounds, report));
             watch.Stop();
-            output.Write(p.GetValue(json) ? Json(answer) + "\n" : Text(n, m, answer, p.GetValue(limit), watch.Elapsed));
+            output.Write(p.GetValue(json) ? Json(answer) + "\n" : Prose.Fit(Text(n, m, answer, p.GetValue(limit), watch.Elapsed), terminal.Width));
             return Cli.Ok;
         });
         return command;

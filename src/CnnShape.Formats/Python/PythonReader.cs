@@ -88,8 +88,12 @@ public static class PythonReader
             $"the file makes no example input; give the input shape with --input, e.g. --input 1x3x224x224.", new Place { File = name });
         var (network, calls) = Run(it, root, shape, training, name, notes);
         // parameters the code froze (requires_grad = False): PyTorch still counts them, the optimiser does not train them
-        long frozen = it.Torch.NamedParameters(root).Where(p => !p.Tensor.RequiresGrad && p.Tensor.Shape is not null).Sum(p => p.Tensor.Shape!.Numel());
-        network = network with { Frozen = frozen };
+        var frozenParameters = it.Torch.NamedParameters(root).Where(p => !p.Tensor.RequiresGrad && p.Tensor.Shape is not null).ToList();
+        long frozen = frozenParameters.Sum(p => p.Tensor.Shape!.Numel());
+        var byModule = frozenParameters.GroupBy(p => p.Path.Contains('.') ? p.Path[..p.Path.LastIndexOf('.')] : "", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(p => p.Tensor.Shape!.Numel()), StringComparer.Ordinal);
+        var types = it.Torch.NamedModules(root, "").GroupBy(m => m.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Module.Type.Name, StringComparer.Ordinal);
+        network = network with { Frozen = frozen, FrozenByModule = byModule, ModuleTypes = types };
         return new PythonModel(network, shape, $"{makerName}({options.Arguments})", notes) { Calls = calls, Parameters = Parameters(it, root) };
     }
 

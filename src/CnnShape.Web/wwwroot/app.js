@@ -144,6 +144,10 @@ function gutter(bad) {
   const lines = netText.value.split("\n").length;
   $("net-gutter").innerHTML = Array.from({ length: lines }, (_, i) => (i + 1 === bad ? `<span class="bad">${i + 1}</span>` : `${i + 1}`)).join("\n");
   $("net-gutter").scrollTop = netText.scrollTop;
+  // the gutter's width from its widest number (the tab may be hidden, with nothing measured yet)
+  const width = `calc(${Math.max(3, String(lines).length)}ch + 1.1rem)`;
+  $("net-gutter").style.width = width;
+  netText.style.marginLeft = width;
 }
 netText.addEventListener("input", () => {
   gutter();
@@ -179,14 +183,19 @@ $("net-upload-clear").addEventListener("click", clearUpload);
 
 function clearViews() {
   report = null;
+  view = null;
   $("net-table").innerHTML = "";
-  $("net-summary").textContent = "";
+  $("net-graph").innerHTML = "";
+  $("net-summary").innerHTML = "";
   $("net-warnings").innerHTML = "";
   $("rf-layer").innerHTML = "";
   $("rf-output").innerHTML = "";
   $("rf-input").innerHTML = "";
   $("rf-plot").innerHTML = "";
   $("rf-caption").textContent = "";
+  // no empty boxes: the field card shows only for a network that ran
+  $("rf-card").hidden = true;
+  $("net-views").hidden = true;
 }
 
 function showError(message, place) {
@@ -204,28 +213,149 @@ function showError(message, place) {
 }
 
 function fieldText(rf) {
-  if (rf === null) return ["—", "", ""];
+  if (rf === null || rf === undefined) return ["—", "", ""];
   if (rf.global) return ["global", "", ""];
   const j = (a) => a.map((v) => (Number.isInteger(v) ? v : v.toFixed(3))).join(" × ");
   return [j(rf.size), j(rf.jump), j(rf.start)];
 }
 
 const dims = (a) => `[${a.join(", ")}]`;
+const count = (v) => (typeof v === "number" ? v.toLocaleString("en") : v);
+const bytes = (v) => (typeof v === "number" ? CnnGraph.human(v, "B") : v);
+
+// ---- the module tree (table and graph fold alike, as the CLI's --depth) and the graph view
+let shown = null;       // { rows, tree, folded, failing } of what the table and the graph show
+let graph = null;       // the drawn graph: nodeOf(index)
+let graphZoom = 1;
+
+function setupTree(rows, modules, failing) {
+  const tree = CnnGraph.moduleTree(rows, modules);
+  const max = Math.max(0, ...tree.groups.map((g) => g.level));
+  const select = $("net-depth");
+  select.innerHTML = "";
+  select.add(new Option("every row", "all"));
+  for (let d = 1; d <= max; d++) select.add(new Option(`depth ${d}`, String(d)));
+  $("net-depth-label").hidden = max === 0;
+  const wanted = state.get("depth");
+  const depth = wanted === "all" ? 0 : wanted && Number(wanted) >= 1 && Number(wanted) <= max ? Number(wanted) : CnnGraph.autoDepth(tree, rows);
+  select.value = depth === 0 ? "all" : String(depth);
+  shown = { rows, tree, folded: foldedAt(tree, depth), failing, modules };
+}
+
+const foldedAt = CnnGraph.foldedAt;
+
+$("net-depth").addEventListener("change", () => {
+  if (!shown) return;
+  const v = $("net-depth").value;
+  state.set("depth", v);
+  saveState();
+  shown.folded = foldedAt(shown.tree, v === "all" ? 0 : Number(v));
+  renderViews();
+});
+
+function toggle(key) {
+  if (shown.folded.has(key)) shown.folded.delete(key); else shown.folded.add(key);
+  renderViews();
+}
+
+// The table: a row per module entered (its rows' sums, a toggle) and its rows indented under it; a folded module's
+// rows hidden under its one row.
+function renderTable() {
+  const { rows, tree, folded, failing } = shown;
+  const out = [];
+  const headerAt = new Map();
+  for (const g of tree.groups) {
+    if (!headerAt.has(g.first)) headerAt.set(g.first, []);
+    headerAt.get(g.first).push(g);
+  }
+  const hiddenBy = (i) => (tree.within[i] || []).find((g) => folded.has(g.key));
+  const line = (r) => (r.line ?? "");
+  rows.forEach((r, i) => {
+    for (const g of headerAt.get(i) || []) {
+      let hidden = false;
+      for (let p = g.parent; p; p = p.parent) if (folded.has(p.key)) hidden = true;
+      if (hidden) continue;
+      const members = rows.slice(g.first, g.last + 1);
+      const last = members[members.length - 1];
+      const sum = (k) => members.reduce((s, m) => (typeof m[k] === "number" && typeof s === "number" ? s + m[k] : "?"), 0);
+      const [size, jump, start] = fieldText(last.rf);
+      const isFolded = folded.has(g.key);
+      out.push(`<tr class="module${isFolded ? " folded" : ""}" data-group="${escapeHtml(g.key)}" data-index="${g.last}"><td style="padding-left:${0.6 + (g.level - 1) * 1.1}rem"><button type="button" class="toggle" aria-expanded="${!isFolded}" aria-label="${isFolded ? "Unfold" : "Fold"} ${escapeHtml(g.name)}">${isFolded ? "▸" : "▾"}</button> ${escapeHtml(g.label)}</td><td>${escapeHtml(g.type || "")}${isFolded ? ` <span class="muted">(${members.length} rows)</span>` : ""}</td><td>${dims(last.output ?? ["?"])}</td><td class="num">${count(sum("params"))}</td><td class="num" title="${count(sum("macs"))}">${CnnGraph.human(sum("macs"))}</td><td class="num">${bytes(sum("activation_bytes"))}</td><td>${size}</td><td>${jump}</td><td>${start}</td><td class="num"></td></tr>`);
+    }
+    if (hiddenBy(i)) return;
+    const [size, jump, start] = fieldText(r.rf);
+    const level = (tree.within[i] || []).length;
+    const label = level ? CnnGraph.modulePath(r.name, shown.modules).pop() : r.name;
+    out.push(`<tr data-index="${i}" title="${escapeHtml(r.name)}"><td style="padding-left:${0.6 + level * 1.1 + (level ? 1.3 : 0)}rem">${escapeHtml(label)}</td><td>${escapeHtml(r.type)}</td><td>${dims(r.output ?? ["?"])}</td><td class="num">${count(r.params)}</td><td class="num" title="${count(r.macs)}">${CnnGraph.human(r.macs)}</td><td class="num" title="${count(r.activation_bytes)} bytes">${bytes(r.activation_bytes)}</td><td>${size}</td><td>${jump}</td><td>${start}</td><td class="num">${line(r)}</td></tr>`);
+  });
+  if (failing) out.push(`<tr class="failing"><td>${escapeHtml(failing.name)}</td><td>✗ refused</td><td>line ${failing.line ?? "?"}</td><td></td><td></td><td></td><td></td><td></td><td></td><td class="num">${failing.line ?? ""}</td></tr>`);
+  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th><th>params</th><th>MACs</th><th>memory</th><th>RF size</th><th>jump</th><th>start</th><th>line</th></tr></thead><tbody>${out.join("")}</tbody></table>`;
+  for (const tr of document.querySelectorAll("#net-layers tbody tr[data-index]")) {
+    tr.addEventListener("click", (e) => {
+      if (tr.dataset.group && e.target.closest("button.toggle")) toggle(tr.dataset.group);
+      else selectLayer(Number(tr.dataset.index), "table");
+    });
+  }
+}
+
+function renderGraph() {
+  const { failing } = shown;
+  const d = report || shown.diagnosis;
+  graph = CnnGraph.drawGraph($("net-graph"), {
+    report: { ...d, layers: shown.rows },
+    tree: shown.tree,
+    folded: shown.folded,
+    selected: Number(state.get("sel") ?? -1),
+    failing,
+    onSelect: (i) => selectLayer(i, "graph"),
+    onToggle: toggle,
+  });
+  fitGraph();
+}
+
+function fitGraph(reset) {
+  const svgEl = $("net-graph");
+  const w = Number(svgEl.dataset.width || 0), h = Number(svgEl.dataset.height || 0);
+  if (!w) return;
+  const box = $("net-graph-box").clientWidth - 4;
+  if (reset || !graphZoom) graphZoom = Math.min(1, box / w);
+  graphZoom = Math.max(0.25, Math.min(graphZoom, 2.5));
+  svgEl.setAttribute("width", String(Math.round(w * graphZoom)));
+  svgEl.setAttribute("height", String(Math.round(h * graphZoom)));
+  $("net-graph-box").dataset.zoom = graphZoom.toFixed(2);
+}
+$("graph-zoom-in").addEventListener("click", () => { graphZoom *= 1.25; fitGraph(); });
+$("graph-zoom-out").addEventListener("click", () => { graphZoom /= 1.25; fitGraph(); });
+$("graph-zoom-fit").addEventListener("click", () => fitGraph(true));
+
+function renderViews() {
+  $("net-views").hidden = false;
+  renderTable();
+  renderGraph();
+  const sel = Number(state.get("sel") ?? -1);
+  if (sel >= 0) markSelected(sel, null);
+}
 
 function renderReport(d) {
   report = d;
   $("net-error").textContent = "";
+  $("net-fixes").innerHTML = "";
   gutter();
   const total = d.totals;
-  const count = (v) => (typeof v === "number" ? v.toLocaleString("en") : v);
-  $("net-summary").textContent = `input ${dims(d.input)} → output ${dims(d.output)}; ${d.layers.length} layers, ${count(total.params)} params, ${count(total.macs)} MACs`;
+  const out = d.outputs[Object.keys(d.outputs)[0]];
+  const [size, jump, start] = fieldText(out?.rf);
+  const field = out?.rf?.global ? "global" : size === "—" ? "" : `${size} (jump ${jump}, start ${start})`;
+  const frozen = typeof total.params === "number" && typeof total.trainable_params === "number" ? total.params - total.trainable_params : 0;
+  $("net-summary").innerHTML = `<div class="io">input ${dims(d.input)} → output ${dims(d.output)}</div>`
+    + `<dl><div><dt>params</dt><dd title="${count(total.params)}">${CnnGraph.human(total.params)}${frozen ? ` <span class="muted">(${CnnGraph.human(frozen)} frozen)</span>` : ""}</dd></div>`
+    + `<div><dt>MACs</dt><dd title="${count(total.macs)}">${CnnGraph.human(total.macs)}</dd></div>`
+    + `<div><dt>activations</dt><dd title="${count(total.activation_bytes)} bytes: every row's output">${bytes(total.activation_bytes)}</dd></div>`
+    + `<div><dt>rows</dt><dd>${d.layers.length}</dd></div>`
+    + (field ? `<div><dt>output field</dt><dd>${escapeHtml(field)}</dd></div>` : "") + `</dl>`;
   $("net-warnings").innerHTML = d.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("");
-  const rows = d.layers.map((l, i) => {
-    const [size, jump, start] = fieldText(l.rf);
-    return `<tr data-index="${i}"><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.type)}</td><td>${dims(l.output ?? ["?"])}</td><td class="num">${count(l.params)}</td><td class="num">${count(l.macs)}</td><td>${size}</td><td>${jump}</td><td>${start}</td><td class="num">${l.line ?? ""}</td></tr>`;
-  });
-  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th><th>params</th><th>MACs</th><th>RF size</th><th>jump</th><th>start</th><th>line</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
-  for (const tr of document.querySelectorAll("#net-layers tbody tr")) tr.addEventListener("click", () => selectLayer(Number(tr.dataset.index), true));
+  setupTree(d.layers, d.graph?.modules, null);
+  graphZoom = 0;
+  $("rf-card").hidden = false;
   const select = $("rf-layer");
   select.innerHTML = "";
   d.layers.forEach((l, i) => {
@@ -233,7 +363,9 @@ function renderReport(d) {
   });
   const wanted = state.get("sel");
   const initial = wanted !== null && [...select.options].some((o) => o.value === wanted) ? Number(wanted) : select.options.length ? Number(select.options[select.options.length - 1].value) : -1;
-  selectLayer(initial, false);
+  if (initial >= 0) state.set("sel", String(initial));
+  renderViews();
+  selectLayer(initial, null);
   drawPlot();
   const unit = state.get("unit");
   if (unit && view) {
@@ -242,22 +374,55 @@ function renderReport(d) {
   }
 }
 
-function selectLayer(index, scroll) {
+// The selected row, marked in the table, the graph and the plot; `from` says which view was clicked (the other ones
+// scroll to it).
+function markSelected(index, from) {
+  for (const tr of document.querySelectorAll("#net-layers tbody tr")) tr.classList.remove("selected");
+  let tr = document.querySelector(`#net-layers tbody tr[data-index="${index}"]:not(.module)`);
+  if (!tr && shown) {
+    // inside a folded module: its row stands for it
+    const g = (shown.tree.within[index] || []).find((x) => shown.folded.has(x.key));
+    if (g) tr = document.querySelector(`#net-layers tbody tr[data-group="${CSS.escape(g.key)}"]`);
+  }
+  if (tr) {
+    tr.classList.add("selected");
+    if (from === "graph") scrollInto($("net-table-box"), tr);
+  }
+  for (const n of document.querySelectorAll("#net-graph .node.selected")) n.classList.remove("selected");
+  const node = graph?.nodeOf(index);
+  if (node) {
+    node.classList.add("selected");
+    if (from === "table") scrollInto($("net-graph-box"), node);
+  }
+}
+
+// scrolls a box (not the page) so the element is in view
+function scrollInto(box, element) {
+  const b = box.getBoundingClientRect(), e = element.getBoundingClientRect();
+  if (e.top < b.top || e.bottom > b.bottom) box.scrollTop += e.top - b.top - b.height / 2 + e.height / 2;
+  if (e.left < b.left || e.right > b.right) box.scrollLeft += e.left - b.left - b.width / 2 + e.width / 2;
+}
+
+function selectLayer(index, from) {
+  if (!report) return;
+  state.set("sel", String(index));
+  saveState();
+  markSelected(index, from);
+  drawPlot();
   const select = $("rf-layer");
   if (index < 0 || ![...select.options].some((o) => o.value === String(index))) {
-    $("rf-caption").textContent = report && report.layers[index] ? `'${report.layers[index].name}' has no spatial field to show.` : "";
+    $("rf-caption").textContent = report.layers[index] ? `'${report.layers[index].name}' has no spatial field to show.` : "";
+    $("rf-output").innerHTML = "";
+    $("rf-input").innerHTML = "";
     return;
   }
   select.value = String(index);
-  for (const tr of document.querySelectorAll("#net-layers tbody tr")) tr.classList.toggle("selected", Number(tr.dataset.index) === index);
-  state.set("sel", String(index));
-  saveState();
   drawField();
-  if (scroll) $("rf-card").scrollIntoView({ behavior: "smooth", block: "start" });
+  if (from === "table") $("rf-card").scrollIntoView({ behavior: "smooth", block: "nearest" });
 }
-$("rf-layer").addEventListener("change", () => selectLayer(Number($("rf-layer").value), false));
+$("rf-layer").addEventListener("change", () => selectLayer(Number($("rf-layer").value), "select"));
 
-// ---- diagnosis: the cause and the checked fixes; a fix button applies its edits to the text and runs again
+// ---- diagnosis: the cause and the checked fixes; each fix shows its edit (the - and + lines) before a button applies it
 function applyEdits(text, edits) {
   const lines = text.split("\n");
   const out = [];
@@ -271,6 +436,20 @@ function applyEdits(text, edits) {
   return out.join("\n");
 }
 
+function diffOf(fix) {
+  const lines = netText.value.split("\n");
+  const out = [];
+  if (fix.input) out.push(`<span class="del">- input ${escapeHtml($("net-input").value || "(from the text)")}</span>`, `<span class="add">+ input ${escapeHtml(fix.input.join("x"))}</span>`);
+  for (const e of fix.edits) {
+    if (e.line) {
+      out.push(`<span class="del">-${String(e.line).padStart(4)}  ${escapeHtml(lines[e.line - 1] ?? "")}</span>`);
+      out.push(`<span class="add">+${String(e.line).padStart(4)}  ${escapeHtml(e.text)}</span>`);
+    } else out.push(`<span class="add">+      ${escapeHtml(e.text)}<span class="where">   (a new line after line ${e.after})</span></span>`);
+  }
+  // one block per line: the pre's own line breaks would double them
+  return out.join("");
+}
+
 function renderDiagnosis(d) {
   const box = $("net-fixes");
   box.innerHTML = "";
@@ -279,22 +458,31 @@ function renderDiagnosis(d) {
   cause.textContent = d.cause;
   box.appendChild(cause);
   d.fixes.forEach((fix, i) => {
+    const card = document.createElement("div");
+    card.className = "fix-card";
+    card.innerHTML = `<div class="why"><strong>Fix ${i + 1}</strong> ${escapeHtml(fix.why)} <span class="muted">→ output ${dims(fix.output)}</span></div><pre class="diff" aria-label="The edit">${diffOf(fix)}</pre>`;
     const button = document.createElement("button");
     button.className = "fix";
     button.type = "button";
     button.dataset.index = String(i);
-    button.textContent = `Fix ${i + 1}: ${fix.why} → ${dims(fix.output)}`;
+    button.textContent = `Apply fix ${i + 1}`;
     button.addEventListener("click", () => {
       netText.value = applyEdits(netText.value, fix.edits);
       if (fix.input) $("net-input").value = fix.input.join("x");
       gutter();
       $("net-run").click();
     });
-    box.appendChild(button);
+    card.appendChild(button);
+    box.appendChild(card);
   });
-  const rows = d.layers.map((l) => `<tr><td>${escapeHtml(l.name)}</td><td>${escapeHtml(l.type)}</td><td>${dims(l.output ?? ["?"])}</td><td class="num">${l.line ?? ""}</td></tr>`);
-  rows.push(`<tr class="failing"><td>${escapeHtml(d.at.layer)}</td><td>✗ refused</td><td>line ${d.at.line ?? "?"}</td><td></td></tr>`);
-  $("net-table").innerHTML = `<table id="net-layers"><thead><tr><th>name</th><th>type</th><th>output</th><th>line</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const failing = { name: d.at.layer, line: d.at.line, from: d.graph?.failing || [], fix: d.fixes[0] ? "fix: " + d.fixes[0].why : null };
+  shown = null;
+  setupTree(d.layers, d.graph?.modules, failing);
+  graphZoom = 0;
+  shown.diagnosis = { ...d, input: d.graph?.input || ["?"] };
+  $("net-views").hidden = false;
+  renderTable();
+  renderGraph();
 }
 
 const netSignal = superseding();
@@ -465,44 +653,59 @@ $("rf-picture-file").addEventListener("change", () => usePicture($("rf-picture-f
 $("rf-input").addEventListener("dragover", (e) => e.preventDefault());
 $("rf-input").addEventListener("drop", (e) => { e.preventDefault(); usePicture(e.dataTransfer.files[0]); });
 
-// the field's growth across the layers, labelled by layer, with ticks; a click picks the layer
+// the field's growth across the layers: size on the left axis, jump on its own axis on the right (it is usually far
+// smaller), labelled by layer; the selected layer marked; a click on a point picks its layer
 function drawPlot() {
   const svg = $("rf-plot");
   svg.innerHTML = "";
   if (!report) return;
   const points = report.layers.map((l, i) => (l.rf && !l.rf.global ? { i, size: l.rf.size[l.rf.size.length - 1], jump: l.rf.jump[l.rf.jump.length - 1] } : null)).filter(Boolean);
   if (!points.length) return;
-  const width = Math.max(660, report.layers.length * 14 + 80);
+  const width = Math.max(660, report.layers.length * 14 + 110);
   svg.setAttribute("width", width);
-  const w = width - 80, h = 170, left = 56, top = 14;
-  const maxY = Math.max(...points.map((p) => Math.max(p.size, p.jump)), 1);
+  const left = 56, right = 52, top = 18, h = 170, w = width - left - right;
+  const maxSize = Math.max(...points.map((p) => p.size), 1);
+  const maxJump = Math.max(...points.map((p) => p.jump), 1);
   const maxX = Math.max(report.layers.length - 1, 1);
-  const px = (i) => left + (i / maxX) * w, py = (v) => top + h - (v / maxY) * h;
-  const ink = css("--muted");
+  const px = (i) => left + (i / maxX) * w;
+  const pySize = (v) => top + h - (v / maxSize) * h, pyJump = (v) => top + h - (v / maxJump) * h;
+  const ink = css("--muted"), sizeInk = css("--field"), jumpInk = css("--unit");
   el("line", { x1: left, y1: top + h, x2: left + w, y2: top + h, stroke: ink }, svg);
-  el("line", { x1: left, y1: top, x2: left, y2: top + h, stroke: ink }, svg);
-  for (const v of [0, Math.round(maxY / 2), maxY]) {
-    el("line", { x1: left - 4, y1: py(v), x2: left, y2: py(v), stroke: ink }, svg);
-    el("text", { x: left - 6, y: py(v) + 3, "font-size": 10, "text-anchor": "end", fill: ink }, svg).textContent = String(v);
+  el("line", { x1: left, y1: top, x2: left, y2: top + h, stroke: sizeInk }, svg);
+  el("line", { x1: left + w, y1: top, x2: left + w, y2: top + h, stroke: jumpInk }, svg);
+  const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  for (const v of [0, maxSize / 2, maxSize]) {
+    el("line", { x1: left - 4, y1: pySize(v), x2: left, y2: pySize(v), stroke: sizeInk }, svg);
+    el("text", { x: left - 6, y: pySize(v) + 3, "font-size": 10, "text-anchor": "end", fill: sizeInk }, svg).textContent = fmt(v);
+  }
+  for (const v of [0, maxJump / 2, maxJump]) {
+    el("line", { x1: left + w, y1: pyJump(v), x2: left + w + 4, y2: pyJump(v), stroke: jumpInk }, svg);
+    el("text", { x: left + w + 6, y: pyJump(v) + 3, "font-size": 10, "text-anchor": "start", fill: jumpInk }, svg).textContent = fmt(v);
+  }
+  const selected = Number(state.get("sel") ?? -1);
+  if (selected >= 0 && selected < report.layers.length) {
+    el("line", { id: "plot-selected", x1: px(selected), y1: top - 6, x2: px(selected), y2: top + h, stroke: css("--text"), "stroke-dasharray": "3 3", "data-index": selected }, svg);
   }
   const every = Math.max(1, Math.ceil(report.layers.length / (w / 14)));
   report.layers.forEach((l, i) => {
     el("line", { x1: px(i), y1: top + h, x2: px(i), y2: top + h + 3, stroke: ink }, svg);
-    if (i % every === 0) {
-      const label = el("text", { x: px(i), y: top + h + 8, "font-size": 9, fill: ink, transform: `rotate(45 ${px(i)} ${top + h + 8})`, class: "tick" }, svg);
+    if (i % every === 0 || i === selected) {
+      const label = el("text", { x: px(i), y: top + h + 8, "font-size": 9, fill: i === selected ? css("--text") : ink, "font-weight": i === selected ? 700 : 400, transform: `rotate(45 ${px(i)} ${top + h + 8})`, class: "tick" }, svg);
       label.textContent = l.name.length > 14 ? l.name.slice(0, 13) + "…" : l.name;
     }
   });
-  el("polyline", { id: "plot-size", points: points.map((p) => `${px(p.i)},${py(p.size)}`).join(" "), fill: "none", stroke: css("--field"), "stroke-width": 2 }, svg);
-  el("polyline", { id: "plot-jump", points: points.map((p) => `${px(p.i)},${py(p.jump)}`).join(" "), fill: "none", stroke: css("--unit"), "stroke-width": 2 }, svg);
+  el("polyline", { id: "plot-size", points: points.map((p) => `${px(p.i)},${pySize(p.size)}`).join(" "), fill: "none", stroke: sizeInk, "stroke-width": 2 }, svg);
+  el("polyline", { id: "plot-jump", points: points.map((p) => `${px(p.i)},${pyJump(p.jump)}`).join(" "), fill: "none", stroke: jumpInk, "stroke-width": 2, "stroke-dasharray": "6 3" }, svg);
   for (const p of points) {
-    const dot = el("circle", { cx: px(p.i), cy: py(p.size), r: 3.5, fill: css("--field"), class: "point", "data-index": p.i }, svg);
+    const on = p.i === selected;
+    const dot = el("circle", { cx: px(p.i), cy: pySize(p.size), r: on ? 6 : 3.5, fill: sizeInk, stroke: on ? css("--text") : "none", "stroke-width": 2, class: "point" + (on ? " selected" : ""), "data-index": p.i }, svg);
     dot.style.cursor = "pointer";
     el("title", {}, dot).textContent = `${report.layers[p.i].name}: field ${p.size}, jump ${p.jump}`;
-    dot.addEventListener("click", () => selectLayer(p.i, false));
+    dot.addEventListener("click", () => selectLayer(p.i, "plot"));
+    if (on) el("circle", { cx: px(p.i), cy: pyJump(p.jump), r: 5, fill: jumpInk, class: "point selected-jump" }, svg);
   }
-  el("text", { x: left + 8, y: top + 10, fill: css("--field"), "font-size": 11 }, svg).textContent = "field size (last axis)";
-  el("text", { x: left + 150, y: top + 10, fill: css("--unit"), "font-size": 11 }, svg).textContent = "jump";
+  el("text", { x: left + 8, y: top - 5, fill: sizeInk, "font-size": 11 }, svg).textContent = "field size (last axis, left scale)";
+  el("text", { x: left + w - 8, y: top - 5, fill: jumpInk, "font-size": 11, "text-anchor": "end" }, svg).textContent = "jump (right scale)";
 }
 
 // ---- padding solver
@@ -520,9 +723,11 @@ async function updatePad() {
   try {
     const d = await api("/api/pad", body, false, padSignal());
     out.classList.remove("error");
-    out.textContent = body.transposed
+    const answer = body.transposed
       ? `padding=${d.padding}, output_padding=${d.output_padding}`
-      : `symmetric: ${d.symmetric === null ? "none (no even total fits)" : "padding=" + d.symmetric}\nsmallest total ${d.total_min} (every total up to ${d.total_max} gives the same output)\nasymmetric: before ${d.before}, after ${d.after}`;
+      : `symmetric: ${d.symmetric === null ? "none (no even total fits)" : "padding=" + d.symmetric}\nasymmetric: before ${d.before}, after ${d.after}`;
+    // the answer, then what `cnnshape pad` prints: the arithmetic and how each framework writes it
+    out.innerHTML = `<div class="answer">${escapeHtml(answer)}</div><div class="worked">${escapeHtml(d.text)}</div>`;
   } catch (e) {
     if (isCancelled(e)) return;
     out.classList.add("error");
@@ -531,20 +736,30 @@ async function updatePad() {
 }
 for (const k of ["input", "output", "kernel", "stride", "dilation", "transposed"]) $("pad-" + k).addEventListener("input", debounce(updatePad, 120));
 
-// ---- restore what the URL holds, then answer
-if (state.has("layer")) $("layer-text").value = state.get("layer");
-if (state.has("input")) $("layer-input").value = state.get("input");
-$("layer-eval").checked = state.get("eval") === "1";
-for (const k of ["input", "output", "kernel", "stride", "dilation"]) if (state.has("pad-" + k)) $("pad-" + k).value = state.get("pad-" + k);
-$("pad-transposed").checked = state.get("pad-transposed") === "1";
-if (state.has("text")) { netText.value = state.get("text"); gutter(); }
-if (state.has("format")) $("net-format").value = state.get("format");
-if (state.has("netinput")) $("net-input").value = state.get("netinput");
-if (state.has("class")) $("net-class").value = state.get("class");
-if (state.has("args")) $("net-args").value = state.get("args");
-$("net-eval").checked = state.get("neval") === "1";
-showPythonFields();
-selectTab(state.get("tab") || "layer");
-updateLayer();
-updatePad();
-if (state.has("text")) $("net-run").click();
+// ---- restore what the URL holds, then answer; a link changed in an open tab (its #…) applies too
+function applyState() {
+  if (state.has("layer")) $("layer-text").value = state.get("layer");
+  if (state.has("input")) $("layer-input").value = state.get("input");
+  $("layer-eval").checked = state.get("eval") === "1";
+  for (const k of ["input", "output", "kernel", "stride", "dilation"]) if (state.has("pad-" + k)) $("pad-" + k).value = state.get("pad-" + k);
+  $("pad-transposed").checked = state.get("pad-transposed") === "1";
+  if (state.has("text")) { netText.value = state.get("text"); gutter(); }
+  $("net-format").value = state.get("format") || "auto";
+  $("net-input").value = state.get("netinput") || "";
+  $("net-class").value = state.get("class") || "";
+  $("net-args").value = state.get("args") || "";
+  $("net-eval").checked = state.get("neval") === "1";
+  showPythonFields();
+  selectTab(state.get("tab") || "layer");
+  updateLayer();
+  updatePad();
+  if (state.has("text")) $("net-run").click();
+}
+window.addEventListener("hashchange", () => {
+  const next = new URLSearchParams(location.hash.slice(1));
+  for (const k of [...state.keys()]) state.delete(k);
+  for (const [k, v] of next) state.set(k, v);
+  applyState();
+});
+clearViews();
+applyState();

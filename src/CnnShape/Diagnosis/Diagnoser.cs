@@ -40,7 +40,7 @@ public static class Diagnoser
         }
         // simplest first: the user's input kept before a different input, fewer edits before more
         var ordered = fixes.OrderBy(f => f.Input is null ? 0 : 1).ThenBy(f => f.Edits.Count).ThenBy(f => f.Edits.Count(e => e.After is not null)).ToList();
-        return (run.Report, new Diagnosis(failure.Error, failure.Node.Label ?? failure.Node.Name, failure.Node.Place.Line, cause, run.Report, ordered));
+        return (run.Report, new Diagnosis(failure.Error, failure.Node.Label ?? failure.Node.Name, failure.Node.Place.Line, cause, run.Report, ordered) { Inputs = failure.Node.Inputs });
     }
 
     /// <summary>A node as its row shows it (Python source: the module's qualified name, without the call count).</summary>

@@ -47,7 +47,11 @@ public sealed record Fix(string Why, IReadOnlyList<Edit> Edits, Shape? Input, IR
 /// <param name="Cause">The cause in the user's terms, with the arithmetic.</param>
 /// <param name="Report">Every row up to the failure.</param>
 /// <param name="Fixes">Checked fixes, simplest first.</param>
-public sealed record Diagnosis(CnnShapeException Error, string Node, int? Line, string Cause, NetworkReport Report, IReadOnlyList<Fix> Fixes);
+public sealed record Diagnosis(CnnShapeException Error, string Node, int? Line, string Cause, NetworkReport Report, IReadOnlyList<Fix> Fixes)
+{
+    /// <summary>The tensors the failing node reads (its edges in the graph of the rows that ran).</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+}
 
 /// <summary>
 /// The user's network as text in its own format: what the diagnosis edits and reads again. Each format says how to

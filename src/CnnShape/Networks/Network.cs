@@ -73,6 +73,12 @@ public sealed record Network(string InputName, Shape? DeclaredInput, IReadOnlyLi
     /// <summary>Parameters the model holds but does not train (frozen with <c>requires_grad = False</c>).</summary>
     public long Frozen { get; init; }
 
+    /// <summary>For a model read from code: each module's class, by qualified name (the model itself under "").</summary>
+    public IReadOnlyDictionary<string, string> ModuleTypes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>For a model read from code: the frozen parameters each module holds directly, by qualified name.</summary>
+    public IReadOnlyDictionary<string, long> FrozenByModule { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Whether the network was traced from code for <see cref="DeclaredInput"/> (its reshapes hold numbers taken from that input).</summary>
     public bool Traced { get; init; }
 }

@@ -32,6 +32,9 @@ public sealed record LayerRow(string Name, string Type, IReadOnlyList<Dim>? Outp
     /// <summary>The layer as written (<c>Conv2d(3, 64, kernel_size=(3, 3), padding=(1, 1))</c>), for a layer row.</summary>
     public string? Text { get; init; }
 
+    /// <summary>The names of the tensors the row reads, in order (the graph's edges; ONNX: weights and constants too).</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
     /// <summary>The output as a concrete shape; only for rows whose dimensions are all known.</summary>
     public Shape Shape => Output is not null && Output.All(d => d.IsKnown) ? Shape.Own(Output.Select(d => d.Value).ToArray()) : throw new InvalidOperationException($"'{Name}' has no concrete shape");
 }
@@ -83,6 +86,12 @@ public sealed record NetworkReport(IReadOnlyList<Dim> Input, IReadOnlyList<Layer
 
     /// <summary>Modules the model holds but does not call, with their parameters.</summary>
     public IReadOnlyList<(string Name, long Params)> Idle { get; init; } = [];
+
+    /// <summary>For a model read from code: each module's class, by qualified name (<c>layer1.0</c> → <c>Bottleneck</c>; the model itself under "").</summary>
+    public IReadOnlyDictionary<string, string> ModuleTypes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>For a model read from code: the frozen parameters each module holds directly, by qualified name.</summary>
+    public IReadOnlyDictionary<string, long> FrozenByModule { get; init; } = new Dictionary<string, long>();
     /// <summary>Total MACs.</summary>
     public Dim TotalMacs => Layers.Aggregate((Dim)0, (sum, r) => sum + r.Macs);
     /// <summary>Total activation bytes (every node output).</summary>
@@ -172,7 +181,7 @@ public static class NetworkAnalyzer
                 var dims = TensorInfo.DimsOf(output);
                 field = FieldPropagation.WithExtents(field, dims);
                 tensors[node.Name] = TensorInfo.Of(output, dims, field);
-                rows.Add(new LayerRow(node.Label ?? node.Name, type, dims, parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Tensor = node.Name, Line = node.Place.Line, Text = (node as LayerNode)?.Text, Inferred = inferred, Constant = node is LayerNode { Layer: TensorOp op } && op.Effect(first.Shape, output, 0) == FieldEffect.Constant });
+                rows.Add(new LayerRow(node.Label ?? node.Name, type, dims, parameters, macs, Checked.Mul(output.Numel(), 4, "the activation size"), field) { Tensor = node.Name, Line = node.Place.Line, Text = (node as LayerNode)?.Text, Inputs = node.Inputs, Inferred = inferred, Constant = node is LayerNode { Layer: TensorOp op } && op.Effect(first.Shape, output, 0) == FieldEffect.Constant });
             }
             catch (CnnShapeException e)
             {
@@ -190,7 +199,7 @@ public static class NetworkAnalyzer
             warnings.Add($"'{name}' holds {count:N0} parameters that no row shows (it is never called, or its forward is its own); they count in the total, as PyTorch counts them.");
         }
         var outputs = failure is null ? network.Outputs : [rows.Count > 0 ? rows[^1].Tensor : network.InputName];
-        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, tensors, outputs, warnings) { InputName = network.InputName, Idle = network.Idle, FrozenParams = network.Frozen }, failure);
+        return new NetworkRun(new NetworkReport(TensorInfo.DimsOf(shape), rows, tensors, outputs, warnings) { InputName = network.InputName, Idle = network.Idle, FrozenParams = network.Frozen, ModuleTypes = network.ModuleTypes, FrozenByModule = network.FrozenByModule }, failure);
     }
 
     /// <summary>The place of a node as data: file and line, its name and text, and the inputs it got.</summary>

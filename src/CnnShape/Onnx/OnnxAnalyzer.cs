@@ -102,7 +102,7 @@ public static class OnnxAnalyzer
             {
                 warnings.Add($"unknown: node '{name}' ({node.OpType}): {why}; its outputs are left unknown.");
                 foreach (var o in node.Outputs) if (o.Length > 0) values[o] = OnnxValue.Unknown();
-                rows.Add(new LayerRow(name, node.OpType, null, 0, 0, 0, ReceptiveField.None) { Tensor = node.Outputs[0] });
+                rows.Add(new LayerRow(name, node.OpType, null, 0, 0, 0, ReceptiveField.None) { Tensor = node.Outputs[0], Inputs = node.Inputs });
                 continue;
             }
             for (int i = 0; i < outs.Length; i++)
@@ -117,7 +117,7 @@ public static class OnnxAnalyzer
             var y = outs.Length > 0 ? outs[0] : OnnxValue.Unknown();
             // constants are not activations
             var bytes = constant ? 0 : y.Shape is null ? Dim.Unknown() : Dim.Product(y.Shape) * ElementBytes(y.Type);
-            rows.Add(new LayerRow(name, node.OpType, y.Shape, context.Params, context.Macs, bytes, y.Field) { Tensor = node.Outputs[0], Constant = constant });
+            rows.Add(new LayerRow(name, node.OpType, y.Shape, context.Params, context.Macs, bytes, y.Field) { Tensor = node.Outputs[0], Inputs = node.Inputs, Constant = constant });
         }
 
         var tensors = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);

@@ -274,4 +274,190 @@ public class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>, 
         await Assertions.Expect(page.Locator("#rf-picture")).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "network-picture.png"), FullPage = true });
     }
+
+    private static string Repo()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "cnnshape.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    private const string ResNetFile = "/usr/lib/python3/dist-packages/torchvision/models/resnet.py";
+
+    /// <summary>torchvision's ResNet-50 read from its own file (class ResNet with Bottleneck blocks, 3-4-6-3), analysed on the page.</summary>
+    private static async Task ResNet50(IPage page)
+    {
+        Assert.True(File.Exists(ResNetFile), "Debian's python3-torchvision is needed: run .ci/setup");
+        await page.ClickAsync("nav [data-tab=net]");
+        // a 40 KB file: set as a paste sets it (one input event), not typed
+        await page.EvalOnSelectorAsync("#net-text", "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", await File.ReadAllTextAsync(ResNetFile));
+        await page.FillAsync("#net-class", "ResNet");
+        await page.FillAsync("#net-args", "Bottleneck, [3, 4, 6, 3]");
+        await page.FillAsync("#net-input", "1x3x224x224");
+        await page.ClickAsync("#net-run");
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 1000]", new LocatorAssertionsToContainTextOptions { Timeout = 20000 });
+    }
+
+    private static async Task UNet(IPage page)
+    {
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.FillAsync("#net-text", await File.ReadAllTextAsync(Path.Combine(Repo(), "examples", "unet.py")));
+        await page.FillAsync("#net-input", "");
+        await page.FillAsync("#net-class", "");
+        await page.FillAsync("#net-args", "");
+        await page.ClickAsync("#net-run");
+        await page.WaitForFunctionAsync("() => document.getElementById('net-summary').textContent || document.getElementById('net-error').textContent", null, new PageWaitForFunctionOptions { Timeout = 20000 });
+        Assert.Equal("", await page.Locator("#net-error").TextContentAsync());
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 1, 160, 160]");
+    }
+
+    [Fact]
+    public async Task ResNet50_is_drawn_as_a_graph_of_its_blocks_with_skip_connections_and_shapes_on_the_edges()
+    {
+        var page = _page!;
+        await ResNet50(page);
+
+        // folded to depth 2: the stem, 16 bottleneck blocks and the head; the input node too
+        await Assertions.Expect(page.Locator("#net-depth")).ToHaveValueAsync("2");
+        Assert.Equal(16, await page.Locator("#net-graph .node.group").CountAsync());
+        Assert.Equal(1 + 4 + 16 + 3, await page.Locator("#net-graph .node").CountAsync());
+        // an edge carries the shape between two blocks, Netron's way
+        await Assertions.Expect(page.Locator("#net-graph .edge-label", new PageLocatorOptions { HasTextString = "1×256×56×56" }).First).ToBeVisibleAsync();
+        // the modules fold in the table as in the graph: layer1 is a row with its rows under it
+        await Assertions.Expect(page.Locator("#net-layers tr.module[data-group^='layer1@']")).ToHaveCountAsync(1);
+        await page.Locator("#net-graph-box").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "graph-resnet50.png"), FullPage = false });
+    }
+
+    [Fact]
+    public async Task Clicking_a_graph_node_selects_its_row_and_its_receptive_field()
+    {
+        var page = _page!;
+        await ResNet50(page);
+        var node = page.Locator("#net-graph .node.row", new PageLocatorOptions { HasTextString = "maxpool" });
+        await node.ClickAsync();
+
+        string index = (await node.GetAttributeAsync("data-index"))!;
+        await Assertions.Expect(page.Locator("#rf-layer")).ToHaveValueAsync(index);
+        await Assertions.Expect(page.Locator("#net-layers tbody tr.selected")).ToContainTextAsync("MaxPool2d");
+        await Assertions.Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+        await Assertions.Expect(page.Locator("#plot-selected")).ToHaveAttributeAsync("data-index", index);
+        // the stem's max pool: a field of 11 × 11 pixels, jump 4
+        await Assertions.Expect(page.Locator("#net-layers tbody tr.selected")).ToContainTextAsync("11 × 11");
+    }
+
+    [Fact]
+    public async Task Folding_a_module_in_the_graph_or_the_table_shows_its_rows()
+    {
+        var page = _page!;
+        await ResNet50(page);
+        int folded = await page.Locator("#net-graph .node").CountAsync();
+        // unfold the first bottleneck block: its 10 rows and its downsample projection (still folded) replace its node
+        await page.Locator("#net-graph .node.group").First.Locator("text.title").ClickAsync();
+        await Assertions.Expect(page.Locator("#net-graph .node")).ToHaveCountAsync(folded - 1 + 11);
+        await Assertions.Expect(page.Locator("#net-graph .cluster")).Not.ToHaveCountAsync(0);
+        // every row: one node each, and the input
+        await page.SelectOptionAsync("#net-depth", "all");
+        int rows = await page.EvaluateAsync<int>("() => document.querySelectorAll('#net-layers tbody tr[data-index]:not(.module)').length");
+        Assert.True(rows > 170, $"{rows} rows");
+        await Assertions.Expect(page.Locator("#net-graph .node")).ToHaveCountAsync(rows + 1);
+        // a module folded from its table row
+        await page.Locator("#net-layers tr.module[data-group^='layer4@'] button.toggle").ClickAsync();
+        await Assertions.Expect(page.Locator("#net-layers tr.module.folded[data-group^='layer4@']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#net-graph .node.group")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task A_UNet_shows_its_skip_connections_into_each_concatenation()
+    {
+        var page = _page!;
+        await UNet(page);
+        // each torch.cat reads the encoder block's output (the skip) and the upsampled path
+        var cats = page.Locator("#net-graph .node.row", new PageLocatorOptions { HasTextString = "torch.cat" });
+        await Assertions.Expect(cats).ToHaveCountAsync(4);
+        foreach (var cat in await cats.AllAsync())
+        {
+            string id = (await cat.GetAttributeAsync("data-id"))!;
+            Assert.Equal(2, await page.Locator($"#net-graph path.edge[data-to='{id}']").CountAsync());
+        }
+        await Assertions.Expect(page.Locator("#net-graph .node.group", new PageLocatorOptions { HasTextString = "downs.0" })).ToHaveCountAsync(1);
+        await page.Locator("#net-graph-box").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "graph-unet.png") });
+    }
+
+    [Fact]
+    public async Task The_graph_fits_a_phone_without_the_page_scrolling_sideways()
+    {
+        var page = await Page(390, 844);
+        await ResNet50(page);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the phone");
+        await Assertions.Expect(page.Locator("#net-graph .node.group")).ToHaveCountAsync(16);
+        await page.Locator("#net-graph-box").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "graph-resnet50-phone.png") });
+        await UNet(page);
+        await page.Locator("#net-graph-box").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "graph-unet-phone.png") });
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_fix_shows_its_edit_before_it_is_applied_and_the_failing_node_is_marked_in_the_graph()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav button[data-tab=net]");
+        await page.FillAsync("#net-text", "input: 1x1x64x64\nConv2d(1, 6, 5)\nMaxPool2d(2)\nConv2d(6, 16, 5)\nMaxPool2d(2)\nFlatten()\nLinear(16 * 5 * 5, 120)\n");
+        await page.FillAsync("#net-input", "");
+        await page.ClickAsync("#net-run");
+
+        var first = page.Locator("#net-fixes .fix-card").First;
+        await Assertions.Expect(first.Locator("pre.diff .del")).ToContainTextAsync("-   7  Linear(16 * 5 * 5, 120)");
+        await Assertions.Expect(first.Locator("pre.diff .add")).ToContainTextAsync("+   7  Linear(16 * 13 * 13, 120)");
+        // nothing is changed until the button is pressed
+        await Assertions.Expect(page.Locator("#net-text")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Linear\\(16 \\* 5 \\* 5, 120\\)"));
+        await Assertions.Expect(page.Locator("#net-graph .node.fail")).ToContainTextAsync("✗ refused");
+        await Assertions.Expect(page.Locator("#net-graph path.edge.failing")).ToHaveCountAsync(1);
+        // after a failure, no empty receptive-field boxes
+        await Assertions.Expect(page.Locator("#rf-card")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, "fix-preview.png"), FullPage = true });
+        await first.Locator("button.fix").ClickAsync();
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 120]");
+        await Assertions.Expect(page.Locator("#rf-card")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_link_changed_in_an_open_tab_applies()
+    {
+        var page = _page!;
+        await Assertions.Expect(page.Locator("#layer-result")).ToContainTextAsync("output  [1, 64, 112, 112]");
+        await page.EvaluateAsync("() => { location.hash = 'tab=layer&layer=' + encodeURIComponent('nn.MaxPool2d(2)') + '&input=1x3x32x32'; }");
+        await Assertions.Expect(page.Locator("#layer-text")).ToHaveValueAsync("nn.MaxPool2d(2)");
+        await Assertions.Expect(page.Locator("#layer-result")).ToContainTextAsync("output  [1, 3, 16, 16]");
+        await page.EvaluateAsync("() => { location.hash = 'tab=net&text=' + encodeURIComponent('input: 1x3x8x8\\nConv2d(3, 4, 3)\\n'); }");
+        await Assertions.Expect(page.Locator("#tab-net")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#net-summary")).ToContainTextAsync("output [1, 4, 6, 6]");
+    }
+
+    [Fact]
+    public async Task A_pasted_file_scrolls_inside_a_text_box_of_bounded_height()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav [data-tab=net]");
+        await page.FillAsync("#net-text", await File.ReadAllTextAsync(Path.Combine(Repo(), "examples", "unet.py")) + new string('\n', 600));
+        double height = await page.EvaluateAsync<double>("() => document.getElementById('net-text').getBoundingClientRect().height");
+        double viewport = await page.EvaluateAsync<double>("() => window.innerHeight");
+        Assert.True(height <= viewport * 0.6 + 1, $"the text box is {height} px tall in a {viewport} px window");
+    }
+
+    [Fact]
+    public async Task The_padding_tab_shows_what_cnnshape_pad_shows()
+    {
+        var page = _page!;
+        await page.ClickAsync("nav button[data-tab=pad]");
+        await page.FillAsync("#pad-input", "32");
+        await page.FillAsync("#pad-output", "16");
+        await page.FillAsync("#pad-kernel", "3");
+        await page.FillAsync("#pad-stride", "2");
+        await Assertions.Expect(page.Locator("#pad-result .worked")).ToContainTextAsync("condition     ⌊(32 + T − 3)/2⌋ + 1 = 16  ⇔  1 ≤ T ≤ 2");
+        await Assertions.Expect(page.Locator("#pad-result .worked")).ToContainTextAsync("nn.ZeroPad2d((0, 1, 0, 1))");
+    }
 }

@@ -37,6 +37,41 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task The_graph_layout_and_the_icon_are_served_locally()
+    {
+        var graph = await server.Client.GetStringAsync("/graph.js");
+        var dagre = await server.Client.GetStringAsync("/vendor/dagre.min.js");
+        var icon = await server.Client.GetAsync("/favicon.ico");
+
+        Assert.Contains("drawGraph", graph);
+        Assert.Contains("MIT licence", dagre);
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+        foreach (var external in new[] { "src=\"http", "fetch(\"http", "//cdn" }) Assert.DoesNotContain(external, graph + dagre);
+    }
+
+    [Fact]
+    public async Task Api_net_gives_the_graph_edges_so_a_merge_reads_both_paths()
+    {
+        var (status, body) = await Post("/api/net", JsonSerializer.Serialize(new { text = "input: 1x3x8x8\nlayers:\n  - a: Conv2d(3, 4, 3, padding=1)\n  - b: Conv2d(4, 4, 3, padding=1)\n  - sum: {add: [b, a]}\n" }));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var from = body.GetProperty("graph").GetProperty("from");
+        Assert.Equal("[[-1],[0],[1,0]]", from.GetRawText());
+        Assert.Equal("3, 4, 3, p=1", body.GetProperty("graph").GetProperty("args")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Api_pad_answers_the_numbers_and_the_worked_text()
+    {
+        var (status, body) = await Post("/api/pad", "{\"input\": 32, \"output\": 16, \"kernel\": 3, \"stride\": 2}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1, body.GetProperty("symmetric").GetInt64());
+        Assert.StartsWith("window k=3, s=2, d=1: input 32 → output 16\n  span", body.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Api_layer_answers_the_output_with_the_arithmetic()
     {
         var (status, body) = await Post("/api/layer", "{\"layer\": \"nn.Conv2d(3, 64, 7, stride=2, padding=3)\", \"input\": [1, 3, 224, 224]}");
