@@ -17,7 +17,9 @@ It writes tests/CnnShape.Tests/Oracle/onnx/custom/<name>.onnx and onnx_custom.js
 - ops: graphs of one operator built with onnx.helper — the strict preconditions (Squeeze of a size-2 axis, Split
   sizes that do not add up, Concat of mismatched dims, Tile and Expand ranks, Gather out of bounds, Reshape counts)
   and the operators of opsets 18 to 21 (Reduce* and Pad with an axes input, Resize with axes and antialias,
-  GroupNormalization, Col2Im, Split with num_outputs, CenterCropPad, AffineGrid).
+  GroupNormalization, Col2Im, Split with num_outputs, CenterCropPad, AffineGrid); Resize tf_crop_and_resize with scales
+  and ConvTranspose auto_pad SAME with a kernel shorter than the stride;
+- squeeze of a dynamic axis, which PyTorch exports as an If on the axis's size (the branch the sizes pick is taken).
 """
 import io, json, os, subprocess, sys, tempfile, warnings
 import numpy as np
@@ -163,12 +165,19 @@ class ChannelLayerNorm(nn.Module):
         return self.norm(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
 
 
+class SqueezeDynamic(nn.Module):
+    """squeeze of a dynamic axis: PyTorch exports If(Equal(Gather(Shape(x), axis), 1)) with a Squeeze and an Identity branch."""
+    def forward(self, x):
+        return x.squeeze(2).squeeze(0) * 2
+
+
 EXPORTS = [
     ("pool_up", PoolUp), ("pool_flatten", PoolFlatten), ("interp07_nearest", lambda: Interp07("nearest")),
     ("interp07_bilinear", lambda: Interp07("bilinear")), ("reflect_conv", ReflectConv), ("pad_replicate", PadReplicate),
     ("expand_channels", ExpandChannels), ("recompute_scale", Recompute), ("up_to_input", UpToInput), ("einsum", EinsumNHWC),
     ("arange", Arange), ("view_batch", ViewBatch), ("step_slice", StepSlice), ("pixel_shuffle", Shuffle), ("residual", Residual),
     ("ceil_pool_cat", CeilPoolCat), ("transposed", Transposed), ("channel_layernorm", ChannelLayerNorm),
+    ("squeeze_dynamic", SqueezeDynamic),
 ]
 SIZES = {"static": [(2, 10, 13)], "batch": [(1, 10, 13), (3, 10, 13)], "hw": [(1, 16, 16), (1, 17, 23), (1, 9, 31), (1, 40, 33), (1, 2, 3), (1, 1, 1)]}
 
@@ -282,6 +291,15 @@ OPS = [
     ("depth_to_space_bad", lambda: graph("DepthToSpace", [("x", [1, 6, 2, 3])], ["y"], 13, blocksize=2)),
     ("resize_sizes13", lambda: graph("Resize", [("x", [1, 2, 10, 13])], ["y"], 13, [("roi", np.zeros(0, np.float32)), ("scales", np.zeros(0, np.float32)), ("sizes", i64(1, 2, 7, 9))])),
     ("resize_scales13", lambda: graph("Resize", [("x", [1, 2, 10, 13])], ["y"], 13, [("roi", np.zeros(0, np.float32)), ("scales", np.array([1, 1, 0.7, 0.7], np.float32))])),
+    # tf_crop_and_resize: the roi places the samples; the size is still in · scale
+    ("resize_crop_scales11", lambda: graph("Resize", [("x", [1, 3, 10, 13])], ["y"], 11, [("roi", np.array([0, 0, 0.1, 0.2, 1, 1, 0.6, 0.9], np.float32)), ("scales", np.array([1, 1, 2, 3], np.float32))], coordinate_transformation_mode="tf_crop_and_resize", mode="linear")),
+    ("resize_crop_scales13", lambda: graph("Resize", [("x", [1, 3, 10, 13])], ["y"], 13, [("roi", np.array([0, 0, 0.25, 0.5, 1, 1, 0.75, 1], np.float32)), ("scales", np.array([1, 1, 0.5, 1.5], np.float32))], coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=1.0)),
+    ("resize_crop_axes18", lambda: graph("Resize", [("x", [1, 3, 10, 13])], ["y"], 18, [("roi", np.array([0.1, 0.2, 0.6, 0.9], np.float32)), ("scales", np.array([2, 3], np.float32))], axes=[2, 3], coordinate_transformation_mode="tf_crop_and_resize")),
+    # ConvTranspose with auto_pad SAME: the total padding clamps at 0 when the kernel is shorter than the stride
+    ("convtranspose_same_k1s3", lambda: graph("ConvTranspose", [("x", [1, 1, 5])], ["y"], 13, [("w", np.ones((1, 1, 1), np.float32))], strides=[3], auto_pad="SAME_UPPER")),
+    ("convtranspose_same_lower_k2s3", lambda: graph("ConvTranspose", [("x", [1, 2, 5, 4])], ["y"], 13, [("w", np.ones((2, 3, 2, 2), np.float32))], strides=[3, 3], auto_pad="SAME_LOWER")),
+    ("convtranspose_same_k3s3", lambda: graph("ConvTranspose", [("x", [1, 1, 5, 4])], ["y"], 13, [("w", np.ones((1, 1, 3, 3), np.float32))], strides=[3, 3], auto_pad="SAME_UPPER")),
+    ("convtranspose_same_k1s2_dilated", lambda: graph("ConvTranspose", [("x", [1, 1, 6])], ["y"], 13, [("w", np.ones((1, 1, 2), np.float32))], strides=[4], dilations=[2], auto_pad="SAME_UPPER")),
     # opsets 18 to 21
     ("reduce_mean_axes18", lambda: graph("ReduceMean", [("x", [2, 3, 4, 5])], ["y"], 18, [("axes", i64(1, -1))], keepdims=0)),
     ("reduce_sum_empty18", lambda: graph("ReduceSum", [("x", [2, 3, 4])], ["y"], 18, [("axes", i64())], keepdims=1)),

@@ -18,12 +18,18 @@ def resnet_trunk(m):
     return nn.Sequential(m.conv1, m.bn1, m.relu, m.maxpool, m.layer1, m.layer2, m.layer3, m.layer4)
 
 
+def shufflenet_trunk(m):
+    # its channel shuffle exports as Reshape → Transpose → Reshape, which regroups the channels of a 5-D tensor
+    return nn.Sequential(m.conv1, m.maxpool, m.stage2, m.stage3, m.stage4, m.conv5)
+
+
 TRUNKS = [
     ("alexnet", lambda: tvm.alexnet().features, 451),
     ("vgg11", lambda: tvm.vgg11().features, 401),
     ("resnet18", lambda: resnet_trunk(tvm.resnet18()), 929),
     ("mobilenet_v2", lambda: tvm.mobilenet_v2().features, 961),
     ("squeezenet1_0", lambda: tvm.squeezenet1_0().features, 449),
+    ("shufflenet_v2_x0_5", lambda: shufflenet_trunk(tvm.shufflenet_v2_x0_5()), 1025),
 ]
 
 

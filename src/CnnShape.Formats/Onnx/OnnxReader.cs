@@ -168,6 +168,7 @@ public static class OnnxReader
             List<float>? floats = null;
             OnnxTensor? t = null;
             bool graph = false;
+            OnnxGraph? body = null;
             while (More(end))
             {
                 uint tag = Tag();
@@ -179,13 +180,15 @@ public static class OnnxReader
                     case 3 when wire == WireVarint: i = input.ReadInt64(); break;
                     case 4 when wire == WireLength: s = Encoding.UTF8.GetString(input.ReadBytes()); break;
                     case 5 when wire == WireLength: { long e = Enter(); t = Tensor(e); Leave(e); break; }
+                    // an If's branches (g) are read, as the analysis can take the one a condition known from shapes picks
+                    case 6 when wire == WireLength: { long e = Enter(); body = Graph(e); Leave(e); graph = true; break; }
                     case 6 or 11: graph = true; input.SkipLastField(); break;
                     case 7: floats ??= []; ReadFloats(wire, floats); break;
                     case 8: ints ??= []; ReadInts(wire, ints); break;
                     default: input.SkipLastField(); break;
                 }
             }
-            return new OnnxAttribute(name, i, f, s, ints?.ToArray(), floats?.ToArray(), t, graph);
+            return new OnnxAttribute(name, i, f, s, ints?.ToArray(), floats?.ToArray(), t, graph) { Graph = body };
         }
 
         private void ReadInts(int wire, List<long> into)

@@ -80,7 +80,7 @@ public static class OnnxAnalyzer
             {
                 try
                 {
-                    outs = Registry.Infer(context);
+                    outs = Infer(context, model, values, depth: 0);
                     if (outs is null) why = $"the operator {(node.Domain.Length > 0 ? node.Domain + "." : "")}{node.OpType} is not one cnnshape knows{(node.Attributes.Values.Any(a => a.HasGraph) ? " (it holds a subgraph)" : "")}";
                 }
                 catch (NotInferable e)
@@ -125,6 +125,49 @@ public static class OnnxAnalyzer
         var outputs = g.Outputs.Select(o => o.Name).Where(tensors.ContainsKey).ToList();
         if (outputs.Count == 0) throw new CnnShapeException($"no graph output could be inferred ({string.Join("; ", warnings.Take(3))}).", filePlace);
         return new NetworkReport(first!, rows, tensors, outputs, warnings) { InputName = realInputs[0].Name };
+    }
+
+    /// <summary>The outputs of one node from its operator, or — for an If — from the branch its condition picks.</summary>
+    private static OnnxValue[]? Infer(OpContext context, OnnxModel model, Dictionary<string, OnnxValue> scope, int depth)
+    {
+        var node = context.Node;
+        if (node.OpType == "If" && node.Domain is "" or "ai.onnx") return Branch(context, model, scope, depth);
+        return Registry.Infer(context);
+    }
+
+    /// <summary>
+    /// If: runs the branch the condition picks when the condition is known — an exporter's test of a size (PyTorch's
+    /// squeeze of a dynamic axis exports <c>If(Equal(Gather(Shape(x), axis), 1))</c>, Squeeze or Identity), computed here
+    /// from the shapes. The branch sees every value of the enclosing graph; its outputs are the If's. A condition that
+    /// depends on a symbolic size leaves the outputs unknown (the branches may differ even in rank).
+    /// </summary>
+    private static OnnxValue[] Branch(OpContext context, OnnxModel model, Dictionary<string, OnnxValue> scope, int depth)
+    {
+        if (depth >= 16) throw new NotInferable("If nodes are nested more than 16 deep");
+        var cond = context.In(0);
+        bool? taken = cond.Ints is [{ IsKnown: true } d] ? d.Value != 0 : cond.Floats is [var f] ? f != 0 : null;
+        if (taken is null) throw new NotInferable("its condition is not known from the shapes (it depends on a symbolic size)");
+        string which = taken.Value ? "then_branch" : "else_branch";
+        var branch = context.Node.Attributes.GetValueOrDefault(which)?.Graph ?? throw context.Refuse($"the If has no {which} graph.");
+        var inner = new Dictionary<string, OnnxValue>(scope, StringComparer.Ordinal);
+        foreach (var (name, t) in branch.Initializers) inner[name] = Generators.FromTensor(t, constant: true);
+        foreach (var node in branch.Nodes)
+        {
+            var inputs = new OnnxValue?[node.Inputs.Count];
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                if (node.Inputs[i].Length == 0) continue;
+                inputs[i] = inner.TryGetValue(node.Inputs[i], out var v) ? v : throw new NotInferable($"its {which} reads '{node.Inputs[i]}', which is not known");
+            }
+            var inside = new OpContext(node, model.Opset, inputs, i => i < inputs.Length && inputs[i] is { IsConstant: true });
+            var outs = Infer(inside, model, inner, depth + 1) ?? throw new NotInferable($"its {which} holds the operator {node.OpType}, which cnnshape does not know");
+            bool constant = inputs.All(v => v is null || v.IsConstant);
+            for (int i = 0; i < node.Outputs.Count; i++)
+            {
+                if (node.Outputs[i].Length > 0) inner[node.Outputs[i]] = i < outs.Length ? (constant ? outs[i].AsConstant() : outs[i]) : OnnxValue.Unknown();
+            }
+        }
+        return branch.Outputs.Select(o => inner.TryGetValue(o.Name, out var v) ? v : throw new NotInferable($"its {which} does not compute its output '{o.Name}'")).ToArray();
     }
 
     /// <summary>Bytes per element of an ONNX data type (float32 when unknown, as the activation column assumes).</summary>

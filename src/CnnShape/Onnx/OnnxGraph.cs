@@ -27,7 +27,11 @@ public sealed record OnnxTensor(string Name, long[] Dims, int DataType, long[]? 
 /// <param name="Floats">The floats value.</param>
 /// <param name="Tensor">The tensor value.</param>
 /// <param name="HasGraph">Whether it holds a subgraph (If/Loop/Scan).</param>
-public sealed record OnnxAttribute(string Name, long? Int, float? Float, string? String, long[]? Ints, float[]? Floats, OnnxTensor? Tensor, bool HasGraph);
+public sealed record OnnxAttribute(string Name, long? Int, float? Float, string? String, long[]? Ints, float[]? Floats, OnnxTensor? Tensor, bool HasGraph)
+{
+    /// <summary>The subgraph of a graph attribute (an If's then_branch and else_branch).</summary>
+    public OnnxGraph? Graph { get; init; }
+}
 
 /// <summary>One node.</summary>
 /// <param name="Name">Node name (may be empty).</param>

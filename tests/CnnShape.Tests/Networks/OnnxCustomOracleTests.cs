@@ -78,7 +78,13 @@ public class OnnxCustomOracleTests
             long Bind(string symbol) => symbols.TryGetValue(symbol, out int axis) ? input[axis] : throw new InvalidOperationException($"{file}: unknown symbol {symbol}");
             foreach (var value in values.EnumerateObject())
             {
-                Assert.True(report.Tensors.TryGetValue(value.Name, out var info) && info.Dims is not null, $"{file}: '{value.Name}' has no dimensions");
+                Assert.True(report.Tensors.TryGetValue(value.Name, out var info), $"{file}: no value '{value.Name}'");
+                if (info.Dims is null)
+                {
+                    // an If whose condition tests a symbolic size: which branch runs (and so even the rank) depends on it
+                    Assert.Contains(report.Warnings, w => w.Contains("(If): its condition is not known from the shapes", StringComparison.Ordinal));
+                    continue;
+                }
                 var expected = OracleCases.Dims(value.Value);
                 Assert.Equal(expected.Length, info.Dims!.Count);
                 // a size no exact expression gives (float32 arithmetic on symbolic sizes) is unknown, and said so

@@ -107,7 +107,7 @@ public class OnnxFieldTests
                 if (measured != predicted) failures.Add($"{file} axis {a}: measured {measured}, cnnshape {predicted} (size {f.Size}, jump {f.Jump}, start {f.Start})");
             }
         }
-        Assert.True(count >= 5);
+        Assert.True(count >= 6);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }

@@ -112,7 +112,8 @@ internal static class Convolutions
 
     /// <summary>
     /// ConvTranspose: X [N, C, D…], W [C, M/group, k…]. Output channels M = W[1]·group; sizes from output_shape, or
-    /// <c>s·(in − 1) + output_padding + d·(k − 1) + 1 − padB − padE</c>, or <c>in·s</c> with auto_pad SAME.
+    /// <c>s·(in − 1) + output_padding + d·(k − 1) + 1 − padB − padE</c>, or with auto_pad SAME <c>in·s</c> (less where the
+    /// kernel is shorter than the stride: the padding cannot be negative).
     /// </summary>
     public static OnnxValue[] ConvTranspose(OpContext c)
     {
@@ -153,10 +154,12 @@ internal static class Convolutions
             }
             else
             {
-                // auto_pad SAME: out = in·s, and the total padding s·(in − 1) + op + span − in·s splits with the extra at the end (SAME_UPPER)
-                shape[2 + i] = xs[2 + i] * a.Strides[i];
-                long total = a.Strides[i] * -1 + outputPadding[i] + Window.Span(a.Kernel[i], a.Dilations[i]);
-                if (total < 0) total = 0;
+                // auto_pad SAME aims at out = in·s: the total padding s·(in − 1) + op + span − in·s = op + span − s, clamped
+                // at 0 (ONNX Runtime's ComputeTransposePadAndOutputShape, onnx's shape inference), splits with the extra at
+                // the end (SAME_UPPER); out = s·(in − 1) + op + span − total, which is in·s unless the kernel is shorter
+                // than the stride (kernel 1, stride 3, input 5: 13)
+                long total = Math.Max(0, outputPadding[i] + Window.Span(a.Kernel[i], a.Dilations[i]) - a.Strides[i]);
+                shape[2 + i] = xs[2 + i] * a.Strides[i] + Math.Min(0, outputPadding[i] + Window.Span(a.Kernel[i], a.Dilations[i]) - a.Strides[i]);
                 pads[i] = a.AutoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
             }
             if (shape[2 + i].IsKnown && shape[2 + i].Value < 1)
@@ -221,12 +224,17 @@ internal static class Fields
         _ => field,
     };
 
-    /// <summary>The field kept when the trailing spatial dims survive unchanged, flattened otherwise.</summary>
+    /// <summary>
+    /// The field kept when the trailing spatial dims survive unchanged, flattened otherwise. In row-major order equal
+    /// trailing dims keep every element's spatial coordinates whatever happens to the dims before them, so a reshape that
+    /// regroups the channels — ShuffleNet's channel shuffle, [N, 2C, H, W] → [N, 2, C, H, W] and back — keeps the field
+    /// although the rank changes.
+    /// </summary>
     public static ReceptiveField KeepSpatial(ReceptiveField field, Dim[] before, Dim[] after)
     {
         if (field is not SpatialField sf) return field;
         int n = sf.Axes.Length;
-        if (after.Length >= n && before.Length >= n && after[^n..].SequenceEqual(before[^n..]) && after.Length == before.Length) return field;
+        if (after.Length >= n && before.Length >= n && after[^n..].SequenceEqual(before[^n..])) return field;
         return ReceptiveField.Flattened;
     }
 }

@@ -9,8 +9,8 @@ internal static class Resizing
 {
     /// <summary>
     /// Resize (opsets 10–19) and Upsample (7–9): from sizes when given (with axes and keep_aspect_ratio_policy from opset 18),
-    /// otherwise <c>out = ⌊float32(in) · scale⌋</c> in float32 (<see cref="Interpolation.ScaleFloat32"/>); with
-    /// coordinate_transformation_mode tf_crop_and_resize the scale also multiplies the roi's extent.
+    /// otherwise <c>out = ⌊float32(in) · scale⌋</c> in float32 (<see cref="Interpolation.ScaleFloat32"/>), whatever the
+    /// coordinate_transformation_mode (tf_crop_and_resize's roi places the samples; it does not size the output).
     /// </summary>
     public static OnnxValue[] Resize(OpContext c)
     {
@@ -88,18 +88,9 @@ internal static class Resizing
         {
             if (scales!.Length != axes.Length) throw c.Refuse($"scales has {scales.Length} values for {axes.Length} axes of {OpContext.Text(xs)}.");
             if (scales.Any(s => !(s > 0))) throw c.Refuse($"scales must be positive, got [{string.Join(", ", scales)}].");
-            double[]? roi = null;
-            if (c.Opset >= 11 && c.Op == "Resize" && c.Str("coordinate_transformation_mode", "half_pixel") == "tf_crop_and_resize")
-            {
-                roi = c.FloatsOf(1, "roi");
-                if (roi.Length != 2 * axes.Length) throw c.Refuse($"roi has {roi.Length} values for {axes.Length} axes.");
-            }
-            for (int i = 0; i < axes.Length; i++)
-            {
-                float scale = (float)scales[i];
-                if (roi is not null) scale = (float)(roi[axes.Length + i] - roi[i]) * scale;
-                shape[axes[i]] = Dim.ScaleFloat32(xs[axes[i]], scale);
-            }
+            // with coordinate_transformation_mode tf_crop_and_resize the roi says where the output samples, not its size:
+            // ONNX Runtime (upsamplebase.h, ComputeOutputShape) and onnx.shape_inference both take ⌊in · scale⌋
+            for (int i = 0; i < axes.Length; i++) shape[axes[i]] = Dim.ScaleFloat32(xs[axes[i]], (float)scales[i]);
         }
         foreach (var d in shape)
         {
