@@ -214,6 +214,18 @@ def residual_mismatch():
     return text, [1, 16, 32, 32]
 
 
+def batchnorm_width_residual():
+    """A convolution's width changed under a BatchNorm whose output is added to the input: the fix is at the convolution."""
+    text = ("input: 1x32x16x16\nlayers:\n  - conv1: Conv2d(32, 64, 3, padding=1)\n  - bn1: BatchNorm2d(32)\n"
+            "  - relu1: ReLU()\n  - sum: {add: [relu1, input]}\n")
+    return text, [1, 32, 16, 16]
+
+
+def batchnorm_after_activation():
+    """A BatchNorm after the activation of a convolution whose width changed."""
+    return ["Conv2d(3, 64, 3, padding=1)", "ReLU()", "BatchNorm2d(32)", "Dropout(0.1)", "Conv2d(32, 8, 3)"], [1, 3, 16, 16]
+
+
 def cases():
     out = []
     for fmt in ("printed", "lines", "yaml"):
@@ -235,6 +247,10 @@ def cases():
     for size in (15, 17, 31, 33):
         result.append(("merge-odd-size", "yaml", *unet_odd(size)))
     result.append(("merge-residual-stride", "yaml", *residual_mismatch()))
+    result.append(("batchnorm-width-residual", "yaml", *batchnorm_width_residual()))
+    for fmt in ("printed", "lines", "yaml"):
+        layers, shape = batchnorm_after_activation()
+        result.append(("batchnorm-after-activation", fmt, as_text(fmt, layers, shape), shape))
     return result
 
 

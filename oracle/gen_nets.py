@@ -11,6 +11,9 @@ measured empirically: the gradient of the central output position (summed over c
 a positive input, BatchNorm in eval mode (the identity up to eps), dropout off and max pooling swapped for average
 pooling of the same geometry; the support of that gradient along each axis is the field, clipped to the image.
 If the gradient covers the whole input, the field is recorded as global.
+It also writes hidden.jsonl: 120 printed Sequentials whose AvgPools may set ceil_mode=True, which print(model) hides;
+each records what PyTorch gives reading the text (ceil_mode=False) and the AvgPools where ceil_mode=True would change an
+output or run where False is refused — exactly where cnnshape must warn.
 """
 import json, os, random, warnings
 import torch
@@ -200,12 +203,72 @@ def yaml_case(sid):
     return case
 
 
+HIDDEN_OUT = os.path.join(os.path.dirname(OUT), "hidden.jsonl")
+hidden_rng = random.Random(23)
+
+
+def hidden_case(sid):
+    """A printed Sequential whose AvgPools may set ceil_mode=True, which print(model) does not show. Recorded: the text,
+    what PyTorch gives reading every AvgPool as ceil_mode=False (what the text says), and which AvgPools reached that way
+    would give another output — or run where False is refused — with ceil_mode=True (where cnnshape must warn)."""
+    r = hidden_rng
+    n = r.choice([1, 2, 2, 3])
+    channels = r.randint(1, 3)
+    size = r.randint(2, 12) if n < 3 else r.randint(2, 6)
+    shape = [r.randint(1, 2), channels] + [size + r.randint(0, 3) for _ in range(n)]
+    codes = []
+    for _ in range(r.randint(2, 6)):
+        if r.random() < 0.55:
+            k = r.randint(2, 4)
+            codes.append(f"AvgPool{n}d({k}, stride={r.choice([1, 2, k])}, padding={r.randint(0, k // 2)}, ceil_mode={r.random() < 0.5})")
+        else:
+            k = r.randint(1, 3)
+            codes.append(f"Conv{n}d({channels}, {channels}, {k}, stride={r.choice([1, 2])})")
+    real = nn.Sequential(*[eval(c, NS) for c in codes])
+    text = str(real)
+    case = {"kind": "hidden", "id": sid, "text": text, "input": shape,
+            "ceil_mode": {name: m.ceil_mode for name, m in real.named_children() if isinstance(m, nn.modules.pooling._AvgPoolNd)}}
+    layers, changes = [], []
+    x = torch.zeros(*shape)
+    with torch.no_grad():
+        for name, m in real.named_children():
+            as_read, alt = m, None
+            if isinstance(m, nn.modules.pooling._AvgPoolNd):
+                as_read = type(m)(m.kernel_size, m.stride, m.padding, ceil_mode=False)
+                alt = type(m)(m.kernel_size, m.stride, m.padding, ceil_mode=True)
+            try:
+                y = as_read(x)
+            except Exception as e:
+                case["error"] = f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:160]}"
+                y = None
+            if alt is not None:
+                try:
+                    other = list(alt(x).shape)
+                except Exception:
+                    other = None
+                if other is not None and (y is None or other != list(y.shape)):
+                    changes.append(name)
+            if y is None:
+                break
+            layers.append({"name": name, "output": list(y.shape)})
+            x = y
+    case["layers"] = layers
+    case["changes"] = changes
+    return case
+
+
 def main():
     cases = [printed_case(i) for i in range(200)] + [yaml_case(1000 + i) for i in range(120)]
     with open(OUT, "w") as f:
         for c in cases:
             f.write(json.dumps(c) + "\n")
     print(f"{len(cases)} nets, {sum(1 for c in cases if 'error' in c)} refused by PyTorch, {sum(1 for c in cases if 'rf' in c)} with a measured field")
+    hidden = [hidden_case(2000 + i) for i in range(120)]
+    with open(HIDDEN_OUT, "w") as f:
+        for c in hidden:
+            f.write(json.dumps(c) + "\n")
+    print(f"{len(hidden)} nets with print(model)-hidden AvgPool ceil_mode, {sum(1 for c in hidden if c['changes'])} where it changes an output, "
+          f"{sum(1 for c in hidden if 'error' in c)} refused as read")
 
 
 if __name__ == "__main__":

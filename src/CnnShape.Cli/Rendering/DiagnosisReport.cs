@@ -28,6 +28,8 @@ internal static class DiagnosisReport
         sb.Append("✗ ").Append(d.Line is int l ? $"line {l}, " : "").Append($"'{d.Node}'");
         sb.Append(withRule ? ": " + d.Error.Rule : " is where PyTorch stops").Append('\n');
         sb.Append("  cause  ").Append(d.Cause).Append('\n');
+        // what the input leaves ambiguous up to the failure (print(model)'s hidden AvgPool ceil_mode may be the cause)
+        foreach (var w in d.Report.Warnings) sb.Append("  warning  ").Append(w).Append('\n');
         if (d.Fixes.Count == 0)
         {
             sb.Append("  no fix found that cnnshape could check; the cause above is what to change.\n");

@@ -118,7 +118,7 @@ public static class Diagnoser
                     {
                         yield return new Candidate($"set {m.Argument} to {m.Actual}, what the input brings.", [set], null);
                     }
-                    if (m.Argument == "in_channels" && Producer(network, node) is LayerNode { Layer: Convolution or TransposedConvolution } producer
+                    if (m.Argument is "in_channels" or "num_features" && ChannelSource(network, node) is { } producer
                         && source.SetArgument(lines, producer, "out_channels", m.Expected.ToString(CultureInfo.InvariantCulture)) is { } upstream)
                     {
                         yield return new Candidate($"make '{Shown(producer)}' give the {m.Expected} channels '{Shown(node)}' expects.", [upstream], null);
@@ -253,6 +253,20 @@ public static class Diagnoser
 
         /// <summary>The layer or merge that produces the node's input.</summary>
         private static NetworkNode? Producer(Network network, NetworkNode node) => network.Nodes.FirstOrDefault(n => n.Name == node.Inputs[0]);
+
+        /// <summary>
+        /// The convolution that sets the channels a node gets: its producer, or the producer of an activation or dropout
+        /// (which keep the channels) before it — where a BatchNorm after a changed convolution can be fixed at the source.
+        /// </summary>
+        private static LayerNode? ChannelSource(Network network, NetworkNode node)
+        {
+            for (var at = Producer(network, node); at is LayerNode layer; at = Producer(network, layer))
+            {
+                if (layer.Layer is Convolution or TransposedConvolution) return layer;
+                if (layer.Layer is not Elementwise || layer.Inputs.Count != 1) return null;
+            }
+            return null;
+        }
 
         /// <summary>The argument's new text: the number, or for in_features written as a product, the product of the map's sizes.</summary>
         private static string ArgumentText(LayerNode node, Mismatch m, NetworkRun run, Network network)

@@ -12,8 +12,11 @@ namespace CnnShape.Diagnosis;
 /// </summary>
 public static class HiddenArguments
 {
-    /// <summary>A warning when the node is an AvgPool written as print(model) shows it and ceil_mode=True would change its output; null otherwise.</summary>
-    public static string? Check(LayerNode node, Shape input, Shape output)
+    /// <summary>
+    /// A warning when the node is an AvgPool written as print(model) shows it and ceil_mode=True would change its output
+    /// — or, with <paramref name="output"/> null (ceil_mode=False was refused: no window fits), would run; null otherwise.
+    /// </summary>
+    public static string? Check(LayerNode node, Shape input, Shape? output)
     {
         if (node.Layer is not Pooling { Kind: PoolKind.Average, CeilMode: false } pool) return null;
         string text = node.Text;
@@ -26,6 +29,7 @@ public static class HiddenArguments
         if (other.Equals(output)) return null;
         int close = text.LastIndexOf(')');
         string written = close > 0 ? text[..close] + ", ceil_mode=True)" : text;
-        return $"{node.Place.Location}'{node.Name}': print(model) does not show {pool.Type}'s ceil_mode; cnnshape read ceil_mode=False and gives {output}, but with ceil_mode=True the output is {other} — if your module sets it, write `{written}` on that line.";
+        string read = output is null ? $"which PyTorch refuses on {input}" : $"and gives {output}";
+        return $"{node.Place.Location}'{node.Name}': print(model) does not show {pool.Type}'s ceil_mode; cnnshape read ceil_mode=False, {read}, but with ceil_mode=True the output is {other} — if your module sets it, write `{written}` on that line.";
     }
 }

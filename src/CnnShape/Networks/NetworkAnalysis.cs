@@ -185,6 +185,8 @@ public static class NetworkAnalyzer
             }
             catch (CnnShapeException e)
             {
+                // a refusal print(model) may have caused by hiding ceil_mode=True
+                if (e.TooSmall && node is LayerNode hidden && Diagnosis.HiddenArguments.Check(hidden, tensors[node.Inputs[0]].Shape, null) is string why) warnings.Add(why);
                 failure = new NetworkFailure(node, e.Within(PlaceOf(node, tensors)), node.Inputs.Select(i => tensors[i].Shape).ToList());
                 break;
             }
