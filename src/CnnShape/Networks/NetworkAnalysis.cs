@@ -196,7 +196,8 @@ public static class NetworkAnalyzer
                 break;
             }
         }
-        foreach (var (name, count) in network.Idle)
+        // a failed run never reached the modules after the failing one: only a whole run shows which are idle
+        foreach (var (name, count) in failure is null ? network.Idle : [])
         {
             warnings.Add($"'{name}' holds {count:N0} parameters that no row shows (it is never called, or its forward is its own); they count in the total, as PyTorch counts them.");
         }
