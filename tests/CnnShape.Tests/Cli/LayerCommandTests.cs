@@ -4,6 +4,9 @@ namespace CnnShape.Tests.Cli;
 
 public class LayerCommandTests
 {
+    /// <summary>From this many lines in one read <c>layer --batch</c> splits the work across the cores (LayerBatch.ParallelThreshold).</summary>
+    private const int LayerBatchParallelThreshold = 2048;
+
     [Fact]
     public void Json_answer_holds_the_output_shape_as_PyTorch_prints_it()
     {
@@ -130,8 +133,10 @@ public class LayerCommandTests
     [Fact]
     public void Batch_with_eval_answers_every_line_as_after_model_eval_as_PyTorch_does()
     {
-        // every oracle case PyTorch answered after model.eval(), through one batch: same outputs, refused where it refused
+        // every oracle case PyTorch answered after model.eval(), through one batch: same outputs, refused where it refused;
+        // four times over, so the batch is split across the cores and repeated requests come from the answer cache
         var cases = OracleCases.Read("edges.jsonl").Where(c => c.TryGetProperty("mode", out var m) && m.GetString() == "eval").ToList();
+        cases = [.. cases, .. cases, .. cases, .. cases];
         using var files = new TempFiles();
         var file = Path.Combine(files.Folder, "eval.jsonl");
         File.WriteAllLines(file, cases.Select(c => JsonSerializer.Serialize(new { layer = c.GetProperty("layer").GetString(), input = OracleCases.Dims(c.GetProperty("input")) })));
@@ -140,12 +145,12 @@ public class LayerCommandTests
         var training = CliRunner.Run("layer", "--batch", file);
 
         var answers = eval.Stdout.TrimEnd('\n').Split('\n');
-        Assert.True(cases.Count > 300, $"{cases.Count} eval cases");
+        Assert.True(cases.Count > LayerBatchParallelThreshold, $"{cases.Count} eval lines");
         Assert.Equal(cases.Count, answers.Length);
         for (int i = 0; i < cases.Count; i++)
         {
             string expected = cases[i].TryGetProperty("output", out var o) ? $"{{\"output\":{JsonSerializer.Serialize(OracleCases.Dims(o))}," : "{\"error\":";
-            Assert.True(answers[i].StartsWith(expected, StringComparison.Ordinal), $"{cases[i].GetProperty("layer")} on {cases[i].GetProperty("input")} in eval mode: expected {expected}…, got {answers[i]}");
+            Assert.True(answers[i].StartsWith(expected, StringComparison.Ordinal), $"line {i + 1}: {cases[i].GetProperty("layer")} on {cases[i].GetProperty("input")} in eval mode: expected {expected}…, got {answers[i]}");
         }
         // the same lines without --eval differ where the mode matters (BatchNorm1d(2) on [1, 2], Dropout2d() on [3])
         Assert.NotEqual(eval.Stdout, training.Stdout);

@@ -81,6 +81,39 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         Assert.Equal("⌊(224 + 2·3 − 1·(7−1) − 1)/2⌋ + 1 = 112", body.GetProperty("steps")[0].GetProperty("formula").GetString());
     }
 
+    [Fact]
+    public async Task Api_layer_with_eval_answers_every_case_as_PyTorch_does_after_model_eval()
+    {
+        var cases = OracleCases.Read("edges.jsonl").Where(c => c.TryGetProperty("mode", out var m) && m.GetString() == "eval").ToList();
+
+        foreach (var c in cases)
+        {
+            var request = JsonSerializer.Serialize(new Dictionary<string, object> { ["layer"] = c.GetProperty("layer").GetString()!, ["input"] = OracleCases.Dims(c.GetProperty("input")), ["eval"] = true }, JsonContext.Default.DictionaryStringObject);
+            var (status, body) = await Post("/api/layer", request);
+
+            string what = $"{c.GetProperty("layer")} on {c.GetProperty("input")} in eval mode";
+            if (c.TryGetProperty("output", out var output))
+            {
+                Assert.True(status == HttpStatusCode.OK, $"{what}: {body}");
+                Assert.Equal(OracleCases.Dims(output), body.GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
+            }
+            else Assert.True(status == HttpStatusCode.BadRequest, $"{what}: expected a refusal, got {body}");
+        }
+        Assert.True(cases.Count > 300, $"{cases.Count} eval cases");
+    }
+
+    [Fact]
+    public async Task Api_layer_is_in_training_mode_unless_eval_is_true()
+    {
+        var (training, refusal) = await Post("/api/layer", "{\"layer\": \"nn.BatchNorm1d(2)\", \"input\": [1, 2]}");
+        var (evaluation, body) = await Post("/api/layer", "{\"layer\": \"nn.BatchNorm1d(2)\", \"input\": [1, 2], \"eval\": true}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, training);
+        Assert.Contains("more than 1 value per channel when training", refusal.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, evaluation);
+        Assert.Equal([1, 2], body.GetProperty("output").EnumerateArray().Select(x => x.GetInt64()));
+    }
+
     [Theory]
     [InlineData("{\"layer\": \"MaxPool2d(2, padding=2)\", \"input\": [1, 3, 8, 8]}", "more than half of the kernel size")]
     [InlineData("{\"layer\": \"nn.Conv2d(3, 64, 7\", \"input\": [1, 3, 8, 8]}", "column 19")]
@@ -206,5 +239,7 @@ public class ApiTests(ServerFixture server) : IClassFixture<ServerFixture>
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, object>))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(int[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(bool))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
 internal sealed partial class JsonContext : System.Text.Json.Serialization.JsonSerializerContext;
